@@ -1,0 +1,86 @@
+"""Small Block Kit builders and Slack's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_BUTTON_TEXT = 75
+MAX_OPTION_TEXT = 75
+MAX_CONTEXT_TEXT = 3000
+MAX_FALLBACK_TEXT = 3000
+
+
+def escape(text: str) -> str:
+    """Escape what a person typed so Slack shows it literally (no @channel, no mentions)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, 150)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_CONTEXT_TEXT)}]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    out: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON_TEXT)},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        out["style"] = style
+    return out
+
+
+def actions(*elements: Block, block_id: str | None = None) -> Block:
+    out: Block = {"type": "actions", "elements": list(elements)}
+    if block_id:
+        out["block_id"] = block_id
+    return out
+
+
+def option(text: str, value: str, description: str = "") -> Block:
+    out: Block = {"text": {"type": "plain_text", "text": clip(text, MAX_OPTION_TEXT)}, "value": value}
+    if description:
+        out["description"] = {"type": "plain_text", "text": clip(description, MAX_OPTION_TEXT)}
+    return out
+
+
+def split_sections(lines: list[str], limit: int = MAX_SECTION_TEXT) -> list[Block]:
+    """Pack lines into as few section blocks as Slack's text limit allows."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = clip(line, limit)
+        if chunk and size + len(line) + 1 > limit:
+            blocks.append(section("\n".join(chunk)))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return blocks
+
+
+def paginate(blocks: list[Block], per_message: int = MAX_BLOCKS) -> list[list[Block]]:
+    return [blocks[i : i + per_message] for i in range(0, len(blocks), per_message)] or [[]]

@@ -1,0 +1,157 @@
+"""Interview screens in the DM: specialty choice, one message per question, review."""
+
+from __future__ import annotations
+
+from framework_data.models import Framework
+from flows.interview import AnswerLine, QuestionView
+from flows.inference import Result
+from flows.session import InterviewSession
+
+from bot import ids
+from bot.blocks.common import (
+    Block,
+    actions,
+    button,
+    clip,
+    context,
+    divider,
+    escape,
+    header,
+    option,
+    section,
+)
+
+
+def _controls(session: InterviewSession, *, skip_fact: str | None = None) -> Block:
+    ref = ids.Ref(session.id, session.step)
+    elements = [button("戻る", ids.BACK, ref.encode())]
+    if skip_fact:
+        elements.append(button("省略する", ids.SKIP, ids.Ref(session.id, session.step, skip_fact).encode()))
+    elements += [
+        button("中断", ids.PAUSE, ref.encode()),
+        button("最初から", ids.RESTART, ref.encode(), style="danger"),
+    ]
+    return actions(*elements, block_id="controls")
+
+
+def specialty_choice(framework: Framework, session: InterviewSession) -> list[Block]:
+    buttons = [
+        button(sp.name, f"{ids.CHOOSE}:{i}", ids.Ref(session.id, session.step, sp.id).encode())
+        for i, sp in enumerate(framework.job_category.specialties)
+    ]
+    lines = [f"*{sp.name}*: {sp.description}" for sp in framework.job_category.specialties]
+    return [
+        header("ITSS オペレーション スキル診断"),
+        section("評価する専門分野を選んでください。\n" + "\n".join(lines)),
+        actions(*buttons, block_id="choose"),
+        context("途中で中断しても回答は保存され、いつでも続きから再開できます。"),
+    ]
+
+
+def question(q: QuestionView, session: InterviewSession, error: str = "") -> list[Block]:
+    fact = q.fact
+    blocks: list[Block] = [
+        context(f"質問 {q.number} / ≤{q.upper_bound}"),
+        section(f"*{escape(fact.question)}*" + (f"\n{escape(fact.help)}" if fact.help else "")),
+    ]
+    if q.evidence:
+        lines = [f"レベル{e.level} {e.dimension}: {e.rule}" for e in q.evidence[:6]]
+        blocks.append(context("この回答で判定する基準\n" + "\n".join(lines)))
+    if q.previous is not None:
+        blocks.append(context(f"前回の回答: {escape(q.previous)}"))
+    if error:
+        blocks.append(section(f":warning: {escape(error)}"))
+    ref = ids.Ref(session.id, session.step, fact.id)
+    if fact.kind == "bool":
+        blocks.append(
+            actions(
+                button("はい", f"{ids.ANSWER}:0", ids.Ref(session.id, session.step, "はい").encode(), "primary"),
+                button("いいえ", f"{ids.ANSWER}:1", ids.Ref(session.id, session.step, "いいえ").encode()),
+                block_id="answer",
+            )
+        )
+    elif fact.kind == "ordinal":
+        blocks.append(
+            actions(
+                *[
+                    button(o.label, f"{ids.ANSWER}:{i}", ids.Ref(session.id, session.step, o.id).encode())
+                    for i, o in enumerate(q.options)
+                ],
+                block_id="answer",
+            )
+        )
+        details = [f"*{o.label}*: {o.detail}" for o in q.options if o.detail]
+        if details:
+            blocks.append(context("\n".join(details)))
+    elif fact.kind == "set":
+        blocks.append(
+            actions(
+                {
+                    "type": "checkboxes",
+                    "action_id": ids.SET_CHECKS,
+                    "options": [option(o.label, o.id, o.detail) for o in q.options],
+                },
+                block_id="set",
+            )
+        )
+        blocks.append(actions(button("決定（該当なしはそのまま）", ids.SET_SUBMIT, ref.encode(), "primary"),
+                              block_id="set_submit"))
+    else:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": f"number:{ref.encode()}",
+                "dispatch_action": True,
+                "label": {"type": "plain_text", "text": clip(fact.label + (f"（{fact.unit}）" if fact.unit else ""), 2000)},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.NUMBER,
+                    "placeholder": {"type": "plain_text", "text": "例: 12 / １２人 / 1億5千万円"},
+                    "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+                },
+            }
+        )
+    blocks.append(_controls(session, skip_fact=fact.id if q.can_skip else None))
+    return blocks
+
+
+def answered(number: int, label: str, shown: str) -> list[Block]:
+    """What a question message becomes once answered: the recorded answer, no buttons."""
+    return [section(f"質問 {number}: *{escape(label)}*\n:white_check_mark: {escape(shown)}")]
+
+
+def review(lines: list[AnswerLine], preview: Result, session: InterviewSession) -> list[Block]:
+    blocks: list[Block] = [header("回答の確認"), section(f"判定（見込み）: *{preview.specialty_name} レベル {preview.level}*")]
+    for i, line in enumerate(lines[:35]):
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": clip(f"*{line.fact.label}*: {escape(line.shown)}", 3000)},
+                "accessory": button(
+                    "修正", f"{ids.EDIT}:{i}", ids.Ref(session.id, session.step, line.fact.id).encode()
+                ),
+            }
+        )
+    if session.notes:
+        names = {"responsibility": "責任性", "complexity": "複雑性", "size": "サイズ", "task": "タスク特性"}
+        notes = [f"{names.get(k, k)}: {escape(v)}" for k, v in session.notes.items()]
+        blocks.append(context("根拠メモ\n" + "\n".join(notes)))
+    ref = ids.Ref(session.id, session.step).encode()
+    blocks.append(divider())
+    blocks.append(
+        actions(
+            button("この内容で確定", ids.CONFIRM, ref, "primary"),
+            button("根拠メモを追加", ids.NOTE, ref),
+            button("戻る", ids.BACK, ref),
+            button("中断", ids.PAUSE, ref),
+            block_id="review",
+        )
+    )
+    return blocks
+
+
+def paused(session: InterviewSession) -> list[Block]:
+    return [
+        section(f"インタビューを中断しました（{len(session.answers)} 件回答済み）。回答は保存されています。"),
+        actions(button("再開する", ids.RESUME, ids.Ref(session.id, session.step).encode(), "primary")),
+    ]

@@ -1,0 +1,144 @@
+"""`itss-bot`: the command line. Heavy imports stay inside commands so lookups start fast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="ITSS (オペレーション) interview bot: console interview, lookup, evaluation, Slack app.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+framework_app = typer.Typer(help="Work with framework YAML files.", no_args_is_help=True)
+app.add_typer(framework_app, name="framework")
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def lookup(
+    query: Annotated[list[str], typer.Argument(help="e.g. バックアップ / SO レベル4 / ヘルプデスク")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+) -> None:
+    """Look up skill definitions: indicators, スキル熟達度 and 知識項目."""
+    from framework_data.search import default_index
+
+    index = default_index()
+    text = " ".join(query)
+    hits = index.search(text, limit=limit)
+    if as_json:
+        typer.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo(f"「{text}」に一致する定義は見つかりませんでした。")
+        raise typer.Exit(1)
+    from rich.console import Console
+
+    console = Console()
+    for hit in hits:
+        console.print(f"[bold]{hit.title}[/bold]")
+        console.print(f"  {hit.text}\n")
+
+
+@app.command()
+def evaluate(
+    answers: Annotated[Path, typer.Argument(help="YAML: {specialty, facts} or a list of them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Infer levels from an answers file (no interview)."""
+    import yaml
+
+    from framework_data.loader import load_default
+    from flows.inference import evaluate as infer
+    from flows.report import AnswersError, parse_answers, result_json
+
+    framework = load_default()
+    try:
+        doc = yaml.safe_load(answers.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _fail(f"{answers}: cannot read file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise _fail(f"{answers}: not valid YAML: {exc}") from exc
+    try:
+        entries, many = parse_answers(framework, doc)
+    except AnswersError as exc:
+        raise _fail("\n".join(f"{answers}: {p}" for p in exc.problems)) from exc
+    results = [(e.person, infer(framework, e.specialty, e.facts)) for e in entries]
+    if as_json:
+        payload = [result_json(r, p) for p, r in results]
+        typer.echo(json.dumps(payload if many else payload[0], ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from bot.terminal import print_result
+
+    console = Console()
+    for person, result in results:
+        print_result(console, result, person)
+        console.print()
+
+
+@app.command()
+def console(
+    specialty: Annotated[
+        str | None, typer.Option(help="system_operations / network_operations / customer_support")
+    ] = None,
+    user: Annotated[str, typer.Option(help="Whose interview this is (letters, digits, . _ -).")] = "local",
+    resume: Annotated[bool, typer.Option(help="Continue a paused interview (needs REDIS_URL).")] = False,
+) -> None:
+    """Run the interview in this terminal. Uses REDIS_URL when set, else an in-process store."""
+    import os
+
+    from pydantic import ValidationError
+
+    from bot.console import run_console
+    from flows.session import PersonKey
+    from flows.storage import StoreUnavailableError, open_store
+
+    try:
+        PersonKey(team="console", user=user)
+    except ValidationError as exc:
+        raise _fail(f"--user {user!r}: use letters, digits, '.', '_' or '-' (max 64)") from exc
+    url = os.environ.get("REDIS_URL") or None
+    if resume and url is None:
+        raise _fail("--resume needs REDIS_URL: without it answers live only in this process.")
+    store = open_store(url, session_ttl_seconds=30 * 86400)
+    try:
+        if resume and store.load(PersonKey(team="console", user=user)) is None:
+            typer.echo(f"再開できるインタビューはありません（{user}）。新しく始めます。")
+        raise typer.Exit(run_console(store, user, specialty))
+    except StoreUnavailableError as exc:
+        raise _fail(
+            f"Redis に接続できません（{exc.where}）。保存済みの回答は失われていません。"
+            "サーバーを起動するか REDIS_URL を確認してください。"
+        ) from exc
+
+
+@framework_app.command("validate")
+def framework_validate(file: Annotated[Path, typer.Argument(help="Framework YAML file.")]) -> None:
+    """Validate a framework YAML; each error names the path of the bad field."""
+    from framework_data.loader import FrameworkFileError, load_framework_file
+
+    try:
+        fw = load_framework_file(file)
+    except FrameworkFileError as exc:
+        raise _fail("\n".join(f"{file}: {p}" for p in exc.problems)) from exc
+    jc = fw.job_category
+    typer.echo(
+        f"{file}: OK — {jc.name}: {len(jc.specialties)} specialties, levels "
+        f"{min(jc.levels)}–{max(jc.levels)}, {len(jc.indicators)} indicators, {len(fw.facts)} facts"
+    )
+
+
+def main() -> None:
+    app()

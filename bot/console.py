@@ -1,0 +1,179 @@
+"""`itss-bot console`: the same interview engine in a terminal (rich)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.panel import Panel
+
+from bot.terminal import print_result
+from flows.interview import Command, Interview, Outcome, QuestionView
+from flows.service import InterviewService
+from flows.session import InterviewSession, Phase, PersonKey
+from flows.storage.base import SessionStore
+
+HELP = "b: 前の質問に戻る / q: 中断して終了（続きは --resume） / s: 省略（省略可の質問のみ）"
+
+
+class ConsoleInterview:
+    def __init__(self, service: InterviewService, key: PersonKey, console: Console) -> None:
+        self.service = service
+        self.key = key
+        self.console = console
+        self.framework = service.interview.framework
+
+    def _read(self, prompt: str) -> str | None:
+        try:
+            return self.console.input(f"[bold cyan]{prompt}[/] ").strip()
+        except EOFError:
+            return None
+
+    def _choice_value(self, text: str, q: QuestionView) -> str | list[str]:
+        """Numbers pick options ("2", or "1,3" for several); anything else goes to the engine."""
+        parts = [p.strip() for p in text.replace("、", ",").split(",") if p.strip()]
+        if parts and all(p.isdigit() and 1 <= int(p) <= len(q.options) for p in parts):
+            ids = [q.options[int(p) - 1].id for p in parts]
+            return ids if q.fact.kind == "set" else ids[0]
+        if q.fact.kind == "set":
+            return [] if text in ("0", "なし", "該当なし") else parts
+        return text
+
+    def _show_question(self, q: QuestionView) -> None:
+        self.console.rule(f"質問 {q.number} / ≤{q.upper_bound}")
+        for ev in q.evidence:
+            self.console.print(f"[dim]レベル{ev.level} {ev.dimension}: {ev.rule}[/dim]")
+        self.console.print(f"[bold]{q.fact.question}[/bold]")
+        if q.fact.help:
+            self.console.print(f"[dim]{q.fact.help}[/dim]")
+        for i, option in enumerate(q.options, 1):
+            detail = f"（{option.detail}）" if option.detail else ""
+            self.console.print(f"  {i}. {option.label}{detail}")
+        if q.fact.kind == "set":
+            self.console.print("  0. 該当なし    ※複数は「1,3」のように入力")
+        if q.fact.kind == "bool":
+            self.console.print("  y: はい / n: いいえ")
+        if q.previous is not None:
+            self.console.print(f"[yellow]前回の回答: {q.previous}[/yellow]")
+
+    def _report(self, outcome: Outcome) -> InterviewSession:
+        if not outcome.applied:
+            self.console.print(f"[red]{outcome.message}[/red]")
+        return outcome.session
+
+    def _send(self, session: InterviewSession, **kw: object) -> InterviewSession:
+        cmd = Command.model_validate({"step": session.step, **kw})
+        return self._report(self.service.act(self.key, cmd))
+
+    def _pause(self, session: InterviewSession) -> None:
+        self._send(session, action="pause")
+        self.console.print("中断しました。回答は保存されています。`itss-bot console --resume` で再開できます。")
+
+    def run(self, specialty: str | None) -> int:
+        started = self.service.start(self.key, specialty)
+        session = self._report(started.outcome)
+        if started.resumed:
+            self.console.print(f"進行中のインタビューを再開します（{len(session.answers)} 件回答済み）。")
+        self.console.print(f"[dim]{HELP}[/dim]")
+        while True:
+            if session.state is Phase.CHOOSING_SPECIALTY:
+                nxt = self._choose(session)
+            elif session.state is Phase.ASKING:
+                nxt = self._ask(session)
+            elif session.state is Phase.REVIEWING:
+                nxt = self._review(session)
+            else:
+                return 0
+            if nxt is None:
+                return 0
+            session = nxt
+
+    def _choose(self, session: InterviewSession) -> InterviewSession | None:
+        specialties = self.framework.job_category.specialties
+        self.console.rule("専門分野の選択")
+        for i, sp in enumerate(specialties, 1):
+            self.console.print(f"  {i}. {sp.name} — {sp.description}")
+        text = self._read("番号を入力 >")
+        if text is None or text == "q":
+            self._pause(session)
+            return None
+        chosen = text
+        if text.isdigit() and 1 <= int(text) <= len(specialties):
+            chosen = specialties[int(text) - 1].id
+        else:
+            for sp in specialties:
+                if text.casefold() in {a.casefold() for a in (sp.name, *sp.aliases)}:
+                    chosen = sp.id
+        return self._send(session, action="choose", specialty=chosen)
+
+    def _ask(self, session: InterviewSession) -> InterviewSession | None:
+        q = self.service.interview.question(session)
+        assert q is not None
+        self._show_question(q)
+        text = self._read(">")
+        if text is None or text == "q":
+            self._pause(session)
+            return None
+        if text == "b":
+            return self._send(session, action="back")
+        if text == "s":
+            return self._send(session, action="skip", fact=q.fact.id)
+        value: str | list[str] = self._choice_value(text, q) if q.options else text
+        if q.fact.kind == "set" and text == "0":
+            value = []
+        return self._send(session, action="answer", fact=q.fact.id, value=value)
+
+    def _review(self, session: InterviewSession) -> InterviewSession | None:
+        interview = self.service.interview
+        lines = interview.answers(session)
+        self.console.rule("回答の確認")
+        for i, line in enumerate(lines, 1):
+            self.console.print(f"  {i}. {line.fact.label}: {line.shown}")
+        preview = interview.result(session)
+        self.console.print(f"判定（見込み）: {preview.specialty_name} レベル {preview.level}")
+        self.console.print("[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]")
+        text = self._read(">")
+        if text is None or text == "q":
+            self._pause(session)
+            return None
+        if text == "b":
+            return self._send(session, action="back")
+        if text.isdigit() and 1 <= int(text) <= len(lines):
+            return self._send(session, action="edit", fact=lines[int(text) - 1].fact.id)
+        if text == "m":
+            return self._note(session)
+        if text not in ("", "ok", "y"):
+            self.console.print("[red]Enter で確定、番号で修正、m でメモ、q で中断です。[/red]")
+            return session
+        outcome = self.service.act(self.key, Command(action="confirm", step=session.step))
+        if outcome.record is None:
+            return self._report(outcome)
+        print_result(self.console, outcome.record.result)
+        for dim, note in outcome.record.notes.items():
+            self.console.print(f"根拠メモ（{dim}）: {note}")
+        self.console.print(Panel(f"判定フレームワーク: {outcome.record.result.framework_source}"))
+        return None
+
+    def _note(self, session: InterviewSession) -> InterviewSession | None:
+        dims = self.framework.job_category.dimensions
+        for i, dim in enumerate(dims, 1):
+            self.console.print(f"  {i}. {dim.name}")
+        pick = self._read("観点の番号 >")
+        if pick is None or not pick.isdigit() or not 1 <= int(pick) <= len(dims):
+            self.console.print("[red]観点の番号を入力してください。[/red]")
+            return session
+        text = self._read("プロジェクト名・期間・役割など >")
+        return self._send(session, action="note", dimension=dims[int(pick) - 1].id, text=text or "")
+
+
+def run_console(
+    store: SessionStore, user: str, specialty: str | None, console: Console | None = None
+) -> int:
+    from framework_data.loader import load_default
+
+    service = InterviewService(
+        Interview(load_default()), store, lambda: datetime.now(UTC), lambda: uuid.uuid4().hex
+    )
+    key = PersonKey(team="console", user=user)
+    return ConsoleInterview(service, key, console or Console()).run(specialty)

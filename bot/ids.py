@@ -1,0 +1,54 @@
+"""Action ids, callback ids and button values: shared by the renderers and the listeners.
+
+A button's value names the interview and the step it was drawn for, so a click on an old
+message (an earlier question, a finished interview) is recognised as stale, never applied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ANSWER = "itss_answer"  # suffixed with :<n> to stay unique within a block
+SET_CHECKS = "itss_set_checks"
+SET_SUBMIT = "itss_set_submit"
+NUMBER = "itss_number"
+SKIP = "itss_skip"
+BACK = "itss_back"
+PAUSE = "itss_pause"
+RESTART = "itss_restart"
+CHOOSE = "itss_choose"
+CONFIRM = "itss_confirm"
+EDIT = "itss_edit"
+NOTE = "itss_note"
+START = "itss_start"
+RESUME = "itss_resume"
+FORGET = "itss_forget"
+TEAM = "itss_team"
+NOTE_MODAL = "itss_note_modal"
+NOTE_BLOCK = "note_text"
+NOTE_DIMENSION_BLOCK = "note_dimension"
+
+ANSWER_PATTERN = re.compile(rf"^{ANSWER}(:\d+)?$")
+CHOOSE_PATTERN = re.compile(rf"^{CHOOSE}(:\d+)?$")
+EDIT_PATTERN = re.compile(rf"^{EDIT}(:\d+)?$")
+STEP_ACTIONS = (SET_SUBMIT, NUMBER, SKIP, BACK, PAUSE, RESTART, CONFIRM, NOTE)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a button carries: interview id, step, and an optional argument (fact or option)."""
+
+    interview: str
+    step: int
+    arg: str = ""
+
+    def encode(self) -> str:
+        return f"{self.interview}|{self.step}|{self.arg}"
+
+    @classmethod
+    def decode(cls, value: str | None) -> Ref | None:
+        parts = (value or "").split("|", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[0]) > 64:
+            return None
+        return cls(parts[0], int(parts[1]), parts[2])

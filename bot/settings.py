@@ -1,0 +1,52 @@
+"""Settings from the environment or `.env` (pydantic-settings)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str = Field(pattern=r"^xoxb-")
+    slack_signing_secret: str = Field(min_length=8)
+    slack_app_token: str | None = Field(default=None, pattern=r"^xapp-")
+    slack_api_url: str = "https://slack.com/api/"
+    redis_url: str = "redis://localhost:6379/0"
+    itss_admins: Annotated[tuple[str, ...], NoDecode] = ()
+    session_ttl_days: int = Field(default=30, ge=1, le=365)
+    event_dedupe_seconds: int = Field(default=600, ge=10)
+    workers: int = Field(default=8, ge=1, le=64)
+
+    @field_validator("itss_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.replace(" ", ",").split(",") if v.strip())
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def session_ttl_seconds(self) -> int:
+        return self.session_ttl_days * 86400
+
+
+def settings_problems(exc: Exception) -> list[str]:
+    """One line per missing or malformed setting, named as its environment variable."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return [str(exc)]
+    lines = []
+    for err in exc.errors(include_url=False):
+        name = str(err["loc"][0]).upper() if err["loc"] else "?"
+        reason = "missing" if err["type"] == "missing" else err["msg"]
+        lines.append(f"{name}: {reason}")
+    return lines

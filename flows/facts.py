@@ -1,0 +1,117 @@
+"""Fact values: checking what people answered against a fact definition, and showing it back.
+
+A fact value is a bool, an int ≥ 0, an option id (ordinal facts) or a frozenset of option
+ids (set facts). An absent fact is unknown, never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from framework_data.models import FactDef, Framework
+from flows.numbers import AnswerError, parse_count, parse_yen
+
+FactValue = bool | int | str | frozenset[str]
+Facts = Mapping[str, FactValue]
+
+UNANSWERED = "未回答"
+_YES = {"はい", "yes", "y", "true", "1", "ある", "あり", "した"}
+_NO = {"いいえ", "no", "n", "false", "0", "ない", "なし", "していない"}
+_NONE_WORDS = {"", "なし", "該当なし", "none", "-"}
+
+
+def _option(fact: FactDef, specialty: str, raw: str) -> str:
+    wanted = raw.strip().casefold()
+    for option in fact.options_for(specialty):
+        if wanted in (option.id.casefold(), option.label.casefold()):
+            return option.id
+    labels = "、".join(o.label for o in fact.options_for(specialty))
+    raise AnswerError(f"「{raw}」は選択肢にありません。次から選んでください: {labels}")
+
+
+def coerce_fact(fact: FactDef, specialty: str, raw: object) -> FactValue:
+    """Turn an answer (as typed, or as stored) into the fact's value; AnswerError says why not."""
+    if fact.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().casefold()
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+        raise AnswerError("「はい」か「いいえ」で答えてください。")
+    if fact.kind == "int":
+        if isinstance(raw, bool) or not isinstance(raw, int | str):
+            raise AnswerError("数字で答えてください。")
+        if fact.number_kind == "yen":
+            return parse_yen(raw)
+        return parse_count(raw, unit=fact.unit)
+    if fact.kind == "ordinal":
+        if not isinstance(raw, str):
+            raise AnswerError("選択肢の中から1つ選んでください。")
+        return _option(fact, specialty, raw)
+    # set
+    if isinstance(raw, str):
+        parts: Iterable[object] = [] if raw.strip().casefold() in _NONE_WORDS else raw.split(",")
+    elif isinstance(raw, list | tuple | set | frozenset):
+        parts = raw
+    else:
+        raise AnswerError("当てはまるものを選んでください（複数可、該当なしも可）。")
+    chosen = set()
+    for part in parts:
+        if not isinstance(part, str):
+            raise AnswerError("選択肢の中から選んでください。")
+        chosen.add(_option(fact, specialty, part))
+    return frozenset(chosen)
+
+
+class FactsError(ValueError):
+    """Facts that cannot be used; each problem is `field: message`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def coerce_facts(framework: Framework, specialty: str, raw: Mapping[str, object]) -> dict[str, FactValue]:
+    """Check a whole mapping of answers; unknown ids and bad values are all reported at once."""
+    problems: list[str] = []
+    known = {f.id: f for f in framework.facts_for(specialty)}
+    out: dict[str, FactValue] = {}
+    for key, value in raw.items():
+        fact = known.get(key)
+        if fact is None:
+            every = {f.id for f in framework.facts}
+            reason = "does not apply to this specialty" if key in every else "unknown fact id"
+            problems.append(f"facts.{key}: {reason} (known: {', '.join(known)})")
+            continue
+        if value is None:
+            continue  # explicitly unknown
+        try:
+            out[key] = coerce_fact(fact, specialty, value)
+        except AnswerError as exc:
+            problems.append(f"facts.{key}: {exc.message}")
+    if problems:
+        raise FactsError(problems)
+    return out
+
+
+def show_value(fact: FactDef, specialty: str, value: FactValue | None) -> str:
+    """The answer as a person reads it, in Japanese."""
+    if value is None:
+        return UNANSWERED
+    if fact.kind == "bool":
+        return "はい" if value else "いいえ"
+    if fact.kind == "int":
+        assert isinstance(value, int)
+        return f"{value:,}{fact.unit}"
+    labels = {o.id: o.label for o in fact.options_for(specialty)}
+    if fact.kind == "ordinal":
+        return labels.get(str(value), str(value))
+    assert isinstance(value, frozenset)
+    chosen = [o.label for o in fact.options_for(specialty) if o.id in value]
+    return "、".join(chosen) if chosen else "該当なし"
+
+
+def to_json_value(value: FactValue) -> bool | int | str | list[str]:
+    return sorted(value) if isinstance(value, frozenset) else value

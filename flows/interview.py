@@ -1,0 +1,279 @@
+"""The interview engine: commands in, a new session (never the same object) out. Pure.
+
+Every command names the `step` the person saw; a command for an older step is stale and
+changes nothing. Answers are checked by flows.facts before the machine moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from statemachine.exceptions import TransitionNotAllowed
+
+from framework_data.models import FactDef, Framework, Option
+from flows.facts import coerce_fact, show_value, to_json_value
+from flows.inference import Result, evaluate
+from flows.machine import InterviewMachine
+from flows.numbers import AnswerError
+from flows.planner import open_criteria, remaining_facts
+from flows.session import InterviewSession, Phase, PersonKey, ResultRecord
+
+NOTE_MAX_CHARS = 1000
+RAW_MAX_CHARS = 200
+
+Action = Literal[
+    "choose", "answer", "skip", "back", "edit", "note",
+    "pause", "resume", "restart", "confirm", "abandon",
+]  # fmt: skip
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    action: Action
+    step: int | None = None  # the step the person saw; None skips the check (trusted callers)
+    specialty: str | None = None
+    fact: str | None = None
+    value: bool | int | str | list[str] | None = None
+    dimension: str | None = None
+    text: str = Field(default="", max_length=100_000)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """`applied`: the session moved on; `invalid`: the input was rejected (message says why);
+    `stale`: the command was for an older screen and nothing changed."""
+
+    status: Literal["applied", "invalid", "stale"]
+    session: InterviewSession
+    message: str = ""
+    record: ResultRecord | None = None
+
+    @property
+    def applied(self) -> bool:
+        return self.status == "applied"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    level: int
+    dimension: str
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    fact: FactDef
+    options: tuple[Option, ...]
+    number: int
+    upper_bound: int
+    evidence: tuple[Evidence, ...]
+    previous: str | None  # the earlier answer, shown when coming back
+    can_skip: bool
+    can_back: bool
+    step: int
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    fact: FactDef
+    shown: str
+
+
+class _NotNowError(Exception):
+    """The command does not fit the session's current state (an old button, say)."""
+
+
+STALE = "この操作は古い画面からのものです。最新のメッセージから続けてください。"
+FINISHED = "このインタビューはすでに終了しています。"
+
+
+class Interview:
+    """The interview over one framework. Holds no per-person state."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+
+    def new_session(self, key: PersonKey, interview_id: str, now: datetime) -> InterviewSession:
+        return InterviewSession(
+            id=interview_id,
+            team=key.team,
+            user=key.user,
+            framework_id=self.framework.id,
+            framework_version=self.framework.version,
+            started_at=now,
+            updated_at=now,
+        )
+
+    # ------------------------------------------------------------------ views
+
+    def question(self, session: InterviewSession) -> QuestionView | None:
+        if session.state is not Phase.ASKING or session.current is None or session.specialty is None:
+            return None
+        fact = self.framework.fact(session.current)
+        facts = session.facts()
+        without = {k: v for k, v in facts.items() if k != fact.id}
+        evidence = tuple(
+            Evidence(oc.level, oc.dimension.name, oc.dimension.text, oc.criterion.label)
+            for oc in open_criteria(self.framework, session.specialty, without)
+            if fact.id in oc.unknown_facts
+        )
+        remaining = remaining_facts(self.framework, session.specialty, without, session.skipped)
+        number = len(session.asked) + 1
+        previous = None
+        if fact.id in facts:
+            previous = show_value(fact, session.specialty, facts[fact.id])
+        return QuestionView(
+            fact=fact,
+            options=fact.options_for(session.specialty),
+            number=number,
+            upper_bound=number + max(len(remaining) - 1, 0),
+            evidence=evidence,
+            previous=previous,
+            can_skip=fact.optional,
+            can_back=True,
+            step=session.step,
+        )
+
+    def answers(self, session: InterviewSession) -> list[AnswerLine]:
+        assert session.specialty is not None
+        facts = session.facts()
+        lines = []
+        for fact in self.framework.facts_for(session.specialty):
+            if fact.id in facts or fact.id in session.skipped:
+                lines.append(AnswerLine(fact, show_value(fact, session.specialty, facts.get(fact.id))))
+        return lines
+
+    def result(self, session: InterviewSession) -> Result:
+        assert session.specialty is not None
+        return evaluate(self.framework, session.specialty, session.facts())
+
+    # ------------------------------------------------------------------ commands
+
+    def handle(self, session: InterviewSession, cmd: Command, now: datetime) -> Outcome:
+        if not session.in_progress:
+            return Outcome("stale", session, FINISHED)
+        if cmd.step is not None and cmd.step != session.step:
+            return Outcome("stale", session, STALE)
+        new = session.model_copy(deep=True)
+        machine = InterviewMachine(new)
+        record = None
+        try:
+            handler = getattr(self, f"_{cmd.action}")
+            record = handler(new, machine, cmd, now)
+        except AnswerError as exc:
+            return Outcome("invalid", session, exc.message)
+        except (TransitionNotAllowed, _NotNowError):
+            return Outcome("stale", session, STALE)
+        new.step += 1
+        new.updated_at = now
+        return Outcome("applied", new, record=record)
+
+    def _plan(self, s: InterviewSession) -> str | None:
+        assert s.specialty is not None
+        remaining = remaining_facts(self.framework, s.specialty, s.facts(), s.skipped)
+        s.current = remaining[0] if remaining else None
+        return s.current
+
+    def _choose(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        ids = [sp.id for sp in self.framework.job_category.specialties]
+        if cmd.specialty not in ids:
+            names = "、".join(sp.name for sp in self.framework.job_category.specialties)
+            raise AnswerError(f"専門分野を次から選んでください: {names}")
+        if s.specialty != cmd.specialty:
+            s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
+        s.specialty = cmd.specialty
+        m.send("choose", settled=self._plan(s) is None)
+
+    def _current_fact(self, s: InterviewSession, cmd: Command) -> FactDef:
+        if s.state is not Phase.ASKING or s.current is None or cmd.fact != s.current:
+            raise _NotNowError
+        return self.framework.fact(s.current)
+
+    def _answer(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        fact = self._current_fact(s, cmd)
+        assert s.specialty is not None
+        if cmd.value is None:
+            raise AnswerError("回答が空です。" + ("選択してください。" if fact.options else "入力してください。"))
+        value = coerce_fact(fact, s.specialty, cmd.value)
+        s.answers[fact.id] = to_json_value(value)
+        if isinstance(cmd.value, str):
+            s.raw_answers[fact.id] = cmd.value[:RAW_MAX_CHARS]
+        if fact.id in s.skipped:
+            s.skipped.remove(fact.id)
+        s.asked.append(fact.id)
+        m.send("answer", settled=self._plan(s) is None)
+
+    def _skip(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        fact = self._current_fact(s, cmd)
+        if not fact.optional:
+            raise AnswerError("この質問は省略できません。回答してください。")
+        s.answers.pop(fact.id, None)
+        s.skipped.append(fact.id)
+        s.asked.append(fact.id)
+        m.send("skip", settled=self._plan(s) is None)
+
+    def _back(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        at_start = s.state is Phase.ASKING and not s.asked
+        if at_start:
+            s.current = None
+        elif s.state in (Phase.ASKING, Phase.REVIEWING):
+            s.current = s.asked.pop()
+        m.send("back", at_start=at_start)
+
+    def _edit(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        if cmd.fact not in s.answers and cmd.fact not in s.skipped:
+            raise AnswerError("その回答は見つかりません。")
+        assert cmd.fact is not None
+        if cmd.fact in s.asked:
+            s.asked.remove(cmd.fact)
+        s.current = cmd.fact
+        m.send("edit")
+
+    def _note(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        dims = {d.id for d in self.framework.job_category.dimensions}
+        if cmd.dimension not in dims:
+            raise AnswerError("観点を選んでください。")
+        text = cmd.text.strip()
+        if len(text) > NOTE_MAX_CHARS:
+            raise AnswerError(f"メモは{NOTE_MAX_CHARS}文字以内で入力してください（{len(text)}文字）。")
+        if text:
+            s.notes[cmd.dimension] = text
+        else:
+            s.notes.pop(cmd.dimension, None)
+        m.send("note")
+
+    def _pause(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        m.send("pause")
+
+    def _resume(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        m.send("resume")
+
+    def _restart(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        m.send("restart")
+        s.specialty, s.current = None, None
+        s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
+
+    def _abandon(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+        m.send("abandon")
+
+    def _confirm(
+        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
+    ) -> ResultRecord:
+        m.send("confirm")
+        s.current = None
+        assert s.specialty is not None
+        return ResultRecord(
+            interview_id=s.id,
+            team=s.team,
+            user=s.user,
+            specialty=s.specialty,
+            completed_at=now,
+            result=self.result(s),
+            answers=dict(s.answers),
+            notes=dict(s.notes),
+        )

@@ -1,0 +1,62 @@
+"""Which question to ask next: only facts whose answer can still change the verdict.
+
+The verdict is the level plus the met/unmet state of every dimension of the next level.
+With unknown facts the level lies in [low, high] (rules.RuleContext.level_range); any level in
+low+1 … high+1 may still be reached or be the next level, so the unknown dimensions of
+those levels are what is left to decide. Levels outside that window cannot change anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from framework_data.models import Criterion, Dimension, Framework
+from flows.facts import Facts
+from flows.rules import RuleContext, Status, condition_facts
+
+
+@dataclass(frozen=True)
+class OpenCriterion:
+    level: int
+    dimension: Dimension
+    criterion: Criterion
+    unknown_facts: frozenset[str]
+
+
+def open_criteria(framework: Framework, specialty: str, facts: Facts) -> list[OpenCriterion]:
+    """Undecided criteria of undecided dimensions in the open window of levels."""
+    ctx = RuleContext(framework, specialty)
+    low, high = ctx.level_range(facts)
+    window = range(low + 1, min(high + 1, framework.max_level) + 1)
+    found = []
+    for level, indicator in ctx.levels():
+        if level not in window:
+            continue
+        for dim in indicator.dimensions:
+            if ctx.dimension(dim, facts) is not Status.UNKNOWN:
+                continue
+            for crit in dim.criteria:
+                if ctx.condition(crit.when, facts) is Status.UNKNOWN:
+                    unknown = frozenset(f for f in condition_facts(crit.when) if f not in facts)
+                    found.append(OpenCriterion(level, dim, crit, unknown))
+    return found
+
+
+def remaining_facts(
+    framework: Framework, specialty: str, facts: Facts, skipped: Collection[str] = ()
+) -> list[str]:
+    """Facts still worth asking, best first: read by the most open criteria, then data order."""
+    counts = Counter(f for oc in open_criteria(framework, specialty, facts) for f in oc.unknown_facts)
+    order = {f.id: i for i, f in enumerate(framework.facts)}
+    candidates = [f for f in counts if f not in skipped]
+    return sorted(candidates, key=lambda f: (-counts[f], order[f]))
+
+
+def next_fact(
+    framework: Framework, specialty: str, facts: Facts, skipped: Collection[str] = ()
+) -> str | None:
+    """The next question's fact id, or None when no answer can change the verdict."""
+    remaining = remaining_facts(framework, specialty, facts, skipped)
+    return remaining[0] if remaining else None

@@ -1,0 +1,94 @@
+"""Interviews over a SessionStore: load after nothing else, apply one command, compare-and-set.
+
+Used alike by the Slack adapter and the terminal console. One command costs one load and one
+atomic write; a write that lost a race reports `stale` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flows.interview import Command, Interview, Outcome
+from flows.session import InterviewSession, Phase, PersonKey, ResultRecord
+from flows.storage.base import SessionStore, StaleWriteError
+
+RACE = "同時に別の操作が行われたため、この操作は反映されませんでした。最新のメッセージから続けてください。"
+
+
+@dataclass(frozen=True)
+class Started:
+    outcome: Outcome
+    resumed: bool  # an interview in progress was picked up rather than a new one begun
+
+
+class InterviewService:
+    def __init__(
+        self,
+        interview: Interview,
+        store: SessionStore,
+        clock: Callable[[], datetime],
+        new_id: Callable[[], str],
+    ) -> None:
+        self.interview = interview
+        self.store = store
+        self.clock = clock
+        self.new_id = new_id
+
+    def current(self, key: PersonKey) -> InterviewSession | None:
+        return self.store.load(key)
+
+    def start(self, key: PersonKey, specialty: str | None = None) -> Started:
+        """Continue the interview in progress (resuming it if paused), or begin a new one."""
+        session = self.store.load(key)
+        now = self.clock()
+        if session is not None:
+            outcome = Outcome("applied", session)
+            if session.state is Phase.PAUSED:
+                outcome = self._apply(session, Command(action="resume"), now)
+                session = outcome.session
+            if specialty and session.state is Phase.CHOOSING_SPECIALTY and outcome.applied:
+                outcome = self._apply(session, Command(action="choose", specialty=specialty), now)
+            return Started(outcome, resumed=True)
+        fresh = self.interview.new_session(key, self.new_id(), now)
+        outcome = Outcome("applied", fresh)
+        if specialty:
+            outcome = self.interview.handle(fresh, Command(action="choose", specialty=specialty), now)
+            if not outcome.applied:
+                return Started(outcome, resumed=False)
+        try:
+            self.store.save(outcome.session, expected_step=None)
+        except StaleWriteError:
+            return Started(Outcome("stale", fresh, RACE), resumed=False)
+        return Started(outcome, resumed=False)
+
+    def act(self, key: PersonKey, cmd: Command) -> Outcome:
+        """Apply one command to the person's interview in progress."""
+        session = self.store.load(key)
+        if session is None:
+            empty = self.interview.new_session(key, "none", self.clock())
+            empty.state = Phase.ABANDONED
+            return Outcome("stale", empty, "進行中のインタビューはありません。`/itss start` で始めてください。")
+        return self._apply(session, cmd, self.clock())
+
+    def _apply(self, session: InterviewSession, cmd: Command, now: datetime) -> Outcome:
+        outcome = self.interview.handle(session, cmd, now)
+        if not outcome.applied:
+            return outcome
+        try:
+            if outcome.record is not None:
+                self.store.complete(outcome.session, outcome.record, expected_step=session.step)
+            elif outcome.session.state is Phase.ABANDONED:
+                self.store.delete_session(session.key, expected_step=session.step)
+            else:
+                self.store.save(outcome.session, expected_step=session.step)
+        except StaleWriteError:
+            return Outcome("stale", session, RACE)
+        return outcome
+
+    def history(self, key: PersonKey) -> list[ResultRecord]:
+        return self.store.history(key)
+
+    def forget(self, key: PersonKey) -> None:
+        self.store.forget(key)
