@@ -140,5 +140,33 @@ def framework_validate(file: Annotated[Path, typer.Argument(help="Framework YAML
     )
 
 
+@app.command()
+def serve(
+    http: Annotated[bool, typer.Option("--http", help="Serve HTTP (production) instead of Socket Mode.")] = False,
+    host: Annotated[str, typer.Option(help="Bind address for --http.")] = "0.0.0.0",  # noqa: S104
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 3000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes for --http.")] = 2,
+    threads: Annotated[int, typer.Option(min=1, max=256, help="Threads per worker for --http.")] = 16,
+) -> None:
+    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or --http."""
+    import logging
+
+    from bot.settings import Settings, settings_problems
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = Settings()  # type: ignore[call-arg]
+    except Exception as exc:
+        raise _fail("Settings are missing or malformed:\n  " + "\n  ".join(settings_problems(exc))) from exc
+    from bot.server import serve_http, serve_socket_mode
+
+    if http:
+        serve_http(settings, host, port, workers, threads)
+    elif settings.slack_app_token:
+        serve_socket_mode(settings)
+    else:
+        raise _fail("SLACK_APP_TOKEN is not set: set it for Socket Mode, or run with --http.")
+
+
 def main() -> None:
     app()

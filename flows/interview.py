@@ -35,6 +35,7 @@ class Command(BaseModel):
 
     action: Action
     step: int | None = None  # the step the person saw; None skips the check (trusted callers)
+    interview: str | None = None  # the interview the person saw; None skips the check
     specialty: str | None = None
     fact: str | None = None
     value: bool | int | str | list[str] | None = None
@@ -51,6 +52,7 @@ class Outcome:
     session: InterviewSession
     message: str = ""
     record: ResultRecord | None = None
+    previous: InterviewSession | None = None  # the session the command was applied to
 
     @property
     def applied(self) -> bool:
@@ -157,6 +159,8 @@ class Interview:
     def handle(self, session: InterviewSession, cmd: Command, now: datetime) -> Outcome:
         if not session.in_progress:
             return Outcome("stale", session, FINISHED)
+        if cmd.interview is not None and cmd.interview != session.id:
+            return Outcome("stale", session, FINISHED)
         if cmd.step is not None and cmd.step != session.step:
             return Outcome("stale", session, STALE)
         new = session.model_copy(deep=True)
@@ -171,7 +175,7 @@ class Interview:
             return Outcome("stale", session, STALE)
         new.step += 1
         new.updated_at = now
-        return Outcome("applied", new, record=record)
+        return Outcome("applied", new, record=record, previous=session)
 
     def _plan(self, s: InterviewSession) -> str | None:
         assert s.specialty is not None
@@ -190,7 +194,8 @@ class Interview:
         m.send("choose", settled=self._plan(s) is None)
 
     def _current_fact(self, s: InterviewSession, cmd: Command) -> FactDef:
-        if s.state is not Phase.ASKING or s.current is None or cmd.fact != s.current:
+        # A button drawn for this step answers the current question even without naming it.
+        if s.state is not Phase.ASKING or s.current is None or cmd.fact not in (None, s.current):
             raise _NotNowError
         return self.framework.fact(s.current)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from framework_data.models import Framework
-from flows.interview import AnswerLine, QuestionView
 from flows.inference import Result
-from flows.session import InterviewSession
+from flows.interview import AnswerLine, Interview, QuestionView
+from flows.session import InterviewSession, Phase
 
 from bot import ids
 from bot.blocks.common import (
@@ -155,3 +155,20 @@ def paused(session: InterviewSession) -> list[Block]:
         section(f"インタビューを中断しました（{len(session.answers)} 件回答済み）。回答は保存されています。"),
         actions(button("再開する", ids.RESUME, ids.Ref(session.id, session.step).encode(), "primary")),
     ]
+
+
+def screen(
+    interview: Interview, session: InterviewSession, error: str = ""
+) -> tuple[str, list[Block]]:
+    """The message for wherever the interview stands: (fallback text, blocks)."""
+    if session.state is Phase.CHOOSING_SPECIALTY:
+        return "専門分野を選んでください", specialty_choice(interview.framework, session)
+    if session.state is Phase.ASKING:
+        q = interview.question(session)
+        assert q is not None
+        return f"質問 {q.number}: {q.fact.question}", question(q, session, error)
+    if session.state is Phase.REVIEWING:
+        return "回答の確認", review(interview.answers(session), interview.result(session), session)
+    if session.state is Phase.PAUSED:
+        return "インタビューを中断しました", paused(session)
+    return "インタビューは終了しました", [section("インタビューは終了しました。")]

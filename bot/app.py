@@ -1,0 +1,80 @@
+"""The Slack app factory: wiring only. Listeners live in bot/listeners/, one module a surface."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from framework_data.loader import load_default
+from flows.storage import open_store
+from flows.storage.base import SessionStore, StoreUnavailableError
+
+from bot.context import BotContext
+from bot.listeners import commands, home, interview
+from bot.settings import Settings
+
+log = logging.getLogger("itss.bot")
+
+
+def web_client(settings: Settings) -> WebClient:
+    """Every outgoing Web API call retries connection errors, 429 (Retry-After) and 5xx."""
+    return WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[App, BotContext]:
+    store = store or open_store(settings.redis_url, session_ttl_seconds=settings.session_ttl_seconds)
+    client = web_client(settings)
+    ctx = BotContext(settings=settings, framework=load_default(), store=store, client=client)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        # Listeners ack and hand slow work to ctx.defer themselves, so the HTTP response
+        # returns as soon as the listener does, without Bolt's 10 ms ack-polling loop.
+        process_before_response=True,
+        token_verification_enabled=False,
+        raise_error_for_unhandled_request=False,
+    )
+
+    @app.middleware
+    def drop_repeated_events(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+        event_id = body.get("event_id")
+        if event_id and body.get("type") == "event_callback":
+            try:
+                first = store.claim_event(str(event_id), settings.event_dedupe_seconds)
+            except StoreUnavailableError:
+                first = True  # better a repeated home refresh than a lost event
+            if not first:
+                return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        log.exception("listener failed", exc_info=error)
+        if isinstance(error, StoreUnavailableError):
+            from bot.context import UNAVAILABLE
+
+            return BoltResponse(status=200, body=UNAVAILABLE)
+        return BoltResponse(status=200, body="エラーが発生しました。もう一度お試しください。")
+
+    commands.register(app, ctx)
+    interview.register(app, ctx)
+    home.register(app, ctx)
+    return app, ctx

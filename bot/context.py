@@ -1,0 +1,101 @@
+"""What every listener needs: the flows service, the store, the Web API client, after-ack work."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from framework_data.models import Framework
+from framework_data.search import SkillIndex
+from flows.interview import Interview
+from flows.service import InterviewService
+from flows.session import PersonKey
+from flows.storage.base import SessionStore, StoreUnavailableError
+
+from bot.blocks.common import Block
+from bot.settings import Settings
+
+log = logging.getLogger("itss.bot")
+
+UNAVAILABLE = (
+    ":warning: 一時的にデータベースに接続できません。これまでの回答は安全に保存されています。"
+    "しばらくしてからもう一度お試しください。"
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class BotContext:
+    settings: Settings
+    framework: Framework
+    store: SessionStore
+    client: WebClient
+    clock: Callable[[], datetime] = utcnow
+    executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(8, "itss-after-ack"))
+
+    @cached_property
+    def service(self) -> InterviewService:
+        return InterviewService(Interview(self.framework), self.store, self.clock, lambda: uuid.uuid4().hex)
+
+    @cached_property
+    def index(self) -> SkillIndex:
+        return SkillIndex(self.framework)
+
+    def defer(self, fn: Callable[..., None], *args: Any, notify: PersonKey | None = None) -> Future[None]:
+        """Run `fn` after the ack, off the request thread; failures are logged and, when
+        `notify` names a person, reported to them without a traceback."""
+
+        def run() -> None:
+            try:
+                fn(*args)
+            except StoreUnavailableError as exc:
+                log.warning("store unavailable: %s", exc)
+                if notify is not None:
+                    self.dm(notify.user, text=UNAVAILABLE)
+            except Exception:
+                log.exception("after-ack work failed")
+                if notify is not None:
+                    self.dm(notify.user, text=":warning: 処理中にエラーが発生しました。もう一度お試しください。")
+
+        return self.executor.submit(run)
+
+    def dm_channel(self, user: str) -> str:
+        response = self.client.conversations_open(users=user)
+        channel: str = response["channel"]["id"]
+        return channel
+
+    def dm(self, user: str, *, text: str, blocks: list[Block] | None = None) -> bool:
+        """Post to a person's DM; False (logged) when Slack refuses, e.g. a deactivated user."""
+        try:
+            self.client.chat_postMessage(channel=self.dm_channel(user), text=text, blocks=blocks)
+        except SlackApiError as exc:
+            log.warning("DM to %s failed: %s", user, exc.response.get("error"))
+            return False
+        return True
+
+    def is_admin(self, user: str) -> bool:
+        if user in self.settings.itss_admins:
+            return True
+        try:
+            info = self.client.users_info(user=user)["user"]
+        except SlackApiError:
+            return False
+        return bool(info.get("is_admin") or info.get("is_owner"))
+
+    def managers_of(self, key: PersonKey) -> list[str]:
+        return self.store.roster(key.team).get(key.user, [])
+
+    def reports_of(self, team: str, manager: str) -> list[str]:
+        return sorted(m for m, managers in self.store.roster(team).items() if manager in managers)

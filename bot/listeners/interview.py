@@ -1,0 +1,174 @@
+"""Interview clicks in the DM: parse → flows → render → chat.update / chat.postMessage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from flows.interview import Command, Outcome
+from flows.session import InterviewSession, Phase, PersonKey
+
+from bot import ids
+from bot.blocks.interview import answered, screen
+from bot.blocks.results import note_modal
+from bot.context import BotContext
+from bot.listeners.results import deliver_result
+
+STALE_NOTE = "このボタンは古いメッセージのものです。最新のメッセージから続けてください。"
+
+
+def _key(body: dict[str, Any]) -> PersonKey:
+    team = (body.get("team") or {}).get("id") or body["user"].get("team_id", "T")
+    return PersonKey(team=team, user=body["user"]["id"])
+
+
+def _where(body: dict[str, Any]) -> tuple[str, str]:
+    container = body.get("container") or {}
+    return container.get("channel_id", ""), container.get("message_ts", "")
+
+
+def start_in_dm(ctx: BotContext, key: PersonKey, specialty: str | None) -> None:
+    started = ctx.service.start(key, specialty)
+    channel = ctx.dm_channel(key.user)
+    if started.resumed:
+        n = len(started.outcome.session.answers)
+        ctx.client.chat_postMessage(channel=channel, text=f"中断していたインタビューを再開します（{n} 件回答済み）。")
+    text, blocks = screen(ctx.service.interview, started.outcome.session, started.outcome.message)
+    ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def _note_stale(ctx: BotContext, body: dict[str, Any], message: str) -> None:
+    channel, _ = _where(body)
+    if channel:
+        ctx.client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=message or STALE_NOTE)
+
+
+def _after(ctx: BotContext, body: dict[str, Any], before: InterviewSession | None, outcome: Outcome) -> None:
+    """Show the outcome: the clicked message shows the recorded answer, the next screen follows."""
+    channel, ts = _where(body)
+    interview = ctx.service.interview
+    if outcome.status == "stale":
+        _note_stale(ctx, body, outcome.message)
+        return
+    if outcome.status == "invalid":
+        text, blocks = screen(interview, outcome.session, outcome.message)
+        ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        return
+    session = outcome.session
+    if outcome.record is not None:
+        result = outcome.record.result
+        ctx.client.chat_update(
+            channel=channel, ts=ts, text="回答を確定しました",
+            blocks=answered(len(session.asked), "回答を確定しました", f"{result.specialty_name} レベル {result.level}"),
+        )
+        deliver_result(ctx, outcome.record)
+        return
+    moved_on = before is not None and before.current is not None and before.current in session.answers and (
+        before.current != session.current
+    )
+    if before is not None and before.state is Phase.CHOOSING_SPECIALTY and session.specialty:
+        name = ctx.framework.specialty(session.specialty).name
+        ctx.client.chat_update(channel=channel, ts=ts, text=name, blocks=answered(0, "専門分野", name))
+    elif moved_on and before is not None and before.current is not None and session.state is not Phase.PAUSED:
+        fact = ctx.framework.fact(before.current)
+        shown = next((a.shown for a in interview.answers(session) if a.fact.id == fact.id), "")
+        ctx.client.chat_update(
+            channel=channel, ts=ts, text=shown, blocks=answered(len(before.asked) + 1, fact.label, shown)
+        )
+    else:
+        text, blocks = screen(interview, session)
+        ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        return
+    text, blocks = screen(interview, session)
+    ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+
+
+def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
+    outcome = ctx.service.act(_key(body), cmd)
+    _after(ctx, body, outcome.previous, outcome)
+
+
+def _command(action: str, ref: ids.Ref, **kw: Any) -> Command:
+    return Command.model_validate({"action": action, "interview": ref.interview, "step": ref.step, **kw})
+
+
+def register(app: App, ctx: BotContext) -> None:
+    def clicked(body: dict[str, Any], make: Any) -> None:
+        action = body["actions"][0]
+        ref = ids.Ref.decode(action.get("value") or _block_ref(action))
+        key = _key(body)
+        if ref is None:
+            ctx.defer(_note_stale, ctx, body, STALE_NOTE, notify=key)
+            return
+        ctx.defer(act, ctx, body, make(ref, action, body), notify=key)
+
+    def on(action_id: Any, make: Any) -> None:
+        @app.action(action_id)
+        def handler(ack: Ack, body: dict[str, Any]) -> None:
+            ack()
+            clicked(body, make)
+
+    on(ids.ANSWER_PATTERN, lambda ref, a, b: _command("answer", ref, value=ref.arg))
+    on(ids.CHOOSE_PATTERN, lambda ref, a, b: _command("choose", ref, specialty=ref.arg))
+    on(ids.SET_SUBMIT, lambda ref, a, b: _command("answer", ref, fact=ref.arg, value=_checked(b)))
+    on(ids.NUMBER, lambda ref, a, b: _command("answer", ref, fact=ref.arg, value=a.get("value") or ""))
+    on(ids.SKIP, lambda ref, a, b: _command("skip", ref, fact=ref.arg))
+    on(ids.EDIT_PATTERN, lambda ref, a, b: _command("edit", ref, fact=ref.arg))
+    for action_id, name in ((ids.BACK, "back"), (ids.PAUSE, "pause"), (ids.RESTART, "restart"),
+                            (ids.CONFIRM, "confirm")):
+        on(action_id, lambda ref, a, b, name=name: _command(name, ref))
+
+    @app.action(ids.SET_CHECKS)
+    def toggled(ack: Ack) -> None:
+        ack()  # the choice is read from the message state when 決定 is pressed
+
+    @app.action(ids.RESUME)
+    @app.action(ids.START)
+    def start_clicked(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        key = _key(body)
+        ctx.defer(start_in_dm, ctx, key, None, notify=key)
+
+    @app.action(ids.NOTE)
+    def note_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+        ack()
+        session = ctx.service.current(_key(body))
+        if session is None or session.state is not Phase.REVIEWING:
+            ctx.defer(_note_stale, ctx, body, STALE_NOTE)
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=note_modal(session))
+
+    @app.view(ids.NOTE_MODAL)
+    def note_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = view["state"]["values"]
+        text = values[ids.NOTE_BLOCK]["text"].get("value") or ""
+        if len(text) > 1000:
+            ack(response_action="errors", errors={ids.NOTE_BLOCK: "1000文字以内で入力してください。"})
+            return
+        ack()
+        ref = ids.Ref.decode(view.get("private_metadata"))
+        selected = values[ids.NOTE_DIMENSION_BLOCK]["dimension"].get("selected_option") or {}
+        key = _key(body)
+        if ref is None:
+            return
+        cmd = _command("note", ref, dimension=selected.get("value"), text=text)
+        ctx.defer(_note_and_show, ctx, key, cmd, notify=key)
+
+
+def _note_and_show(ctx: BotContext, key: PersonKey, cmd: Command) -> None:
+    outcome = ctx.service.act(key, cmd)
+    text, blocks = screen(ctx.service.interview, outcome.session, "" if outcome.applied else outcome.message)
+    ctx.client.chat_postMessage(channel=ctx.dm_channel(key.user), text=text, blocks=blocks)
+
+
+def _block_ref(action: dict[str, Any]) -> str:
+    """Number inputs carry their reference in the block id (`number:<ref>`)."""
+    block_id: str = action.get("block_id") or ""
+    return block_id.split(":", 1)[1] if block_id.startswith("number:") else ""
+
+
+def _checked(body: dict[str, Any]) -> list[str]:
+    values = ((body.get("state") or {}).get("values") or {}).get("set") or {}
+    selected = (values.get(ids.SET_CHECKS) or {}).get("selected_options") or []
+    return [str(o.get("value")) for o in selected]

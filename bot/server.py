@@ -1,0 +1,71 @@
+"""HTTP (WSGI, served by gunicorn in production) and Socket Mode entry points."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from flows.storage.base import SessionStore, StoreUnavailableError
+
+from bot.app import create_app
+from bot.settings import Settings
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(app: App, store: SessionStore) -> WsgiApp:
+    """`/slack/events` for Slack, `/healthz` for load balancers (200 only when Redis answers)."""
+    slack = SlackRequestHandler(app)
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == "/healthz":
+            try:
+                store.ping()
+                status, body = "200 OK", {"ok": True}
+            except StoreUnavailableError as exc:
+                status, body = "503 Service Unavailable", {"ok": False, "error": str(exc)}
+            data = json.dumps(body).encode()
+            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+            return [data]
+        if path == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
+            return slack(environ, start_response)  # type: ignore[no-any-return]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+
+    return application
+
+
+def create_wsgi_app(settings: Settings, store: SessionStore | None = None) -> WsgiApp:
+    app, ctx = create_app(settings, store)
+    return wsgi_app(app, ctx.store)
+
+
+def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("accesslog", None)
+            self.cfg.set("graceful_timeout", 10)
+
+        def load(self) -> WsgiApp:
+            return create_wsgi_app(settings)
+
+    Server().run()
+
+
+def serve_socket_mode(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    app, _ = create_app(settings)
+    SocketModeHandler(app, settings.slack_app_token).start()
