@@ -14,13 +14,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from framework_data.loader import load_default
-from flows.storage import open_store
-from flows.storage.base import SessionStore, StoreUnavailableError
-
 from bot.context import BotContext
 from bot.listeners import commands, home, interview
 from bot.settings import Settings
+from flows.storage import open_store
+from flows.storage.base import SessionStore, StoreUnavailableError
+from framework_data.loader import load_default
 
 log = logging.getLogger("itss.bot")
 
@@ -40,7 +39,9 @@ def web_client(settings: Settings) -> WebClient:
 
 
 def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[App, BotContext]:
-    store = store or open_store(settings.redis_url, session_ttl_seconds=settings.session_ttl_seconds)
+    store = store or open_store(
+        settings.redis_url, session_ttl_seconds=settings.session_ttl_seconds
+    )
     client = web_client(settings)
     ctx = BotContext(settings=settings, framework=load_default(), store=store, client=client)
     app = App(
@@ -54,7 +55,9 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[A
     )
 
     @app.middleware
-    def drop_repeated_events(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    def drop_repeated_events(
+        body: dict[str, Any], next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
         event_id = body.get("event_id")
         if event_id and body.get("type") == "event_callback":
             try:

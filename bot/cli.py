@@ -26,7 +26,9 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command()
 def lookup(
-    query: Annotated[list[str], typer.Argument(help="e.g. バックアップ / SO レベル4 / ヘルプデスク")],
+    query: Annotated[
+        list[str], typer.Argument(help="e.g. バックアップ / SO レベル4 / ヘルプデスク")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
 ) -> None:
@@ -58,9 +60,9 @@ def evaluate(
     """Infer levels from an answers file (no interview)."""
     import yaml
 
-    from framework_data.loader import load_default
     from flows.inference import evaluate as infer
     from flows.report import AnswersError, parse_answers, result_json
+    from framework_data.loader import load_default
 
     framework = load_default()
     try:
@@ -93,8 +95,12 @@ def console(
     specialty: Annotated[
         str | None, typer.Option(help="system_operations / network_operations / customer_support")
     ] = None,
-    user: Annotated[str, typer.Option(help="Whose interview this is (letters, digits, . _ -).")] = "local",
-    resume: Annotated[bool, typer.Option(help="Continue a paused interview (needs REDIS_URL).")] = False,
+    user: Annotated[
+        str, typer.Option(help="Whose interview this is (letters, digits, . _ -).")
+    ] = "local",
+    resume: Annotated[
+        bool, typer.Option(help="Continue a paused interview (needs REDIS_URL).")
+    ] = False,
 ) -> None:
     """Run the interview in this terminal. Uses REDIS_URL when set, else an in-process store."""
     import os
@@ -142,11 +148,15 @@ def framework_validate(file: Annotated[Path, typer.Argument(help="Framework YAML
 
 @app.command()
 def serve(
-    http: Annotated[bool, typer.Option("--http", help="Serve HTTP (production) instead of Socket Mode.")] = False,
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve HTTP (production) instead of Socket Mode.")
+    ] = False,
     host: Annotated[str, typer.Option(help="Bind address for --http.")] = "0.0.0.0",  # noqa: S104
     port: Annotated[int, typer.Option(min=1, max=65535)] = 3000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes for --http.")] = 2,
-    threads: Annotated[int, typer.Option(min=1, max=256, help="Threads per worker for --http.")] = 16,
+    threads: Annotated[
+        int, typer.Option(min=1, max=256, help="Threads per worker for --http.")
+    ] = 16,
 ) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or --http."""
     import logging
@@ -155,9 +165,11 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        settings = Settings()  # type: ignore[call-arg]
+        settings = Settings()
     except Exception as exc:
-        raise _fail("Settings are missing or malformed:\n  " + "\n  ".join(settings_problems(exc))) from exc
+        raise _fail(
+            "Settings are missing or malformed:\n  " + "\n  ".join(settings_problems(exc))
+        ) from exc
     from bot.server import serve_http, serve_socket_mode
 
     if http:

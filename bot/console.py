@@ -11,7 +11,7 @@ from rich.panel import Panel
 from bot.terminal import print_result
 from flows.interview import Command, Interview, Outcome, QuestionView
 from flows.service import InterviewService
-from flows.session import InterviewSession, Phase, PersonKey
+from flows.session import InterviewSession, PersonKey, Phase
 from flows.storage.base import SessionStore
 
 HELP = "b: 前の質問に戻る / q: 中断して終了（続きは --resume） / s: 省略（省略可の質問のみ）"
@@ -68,13 +68,17 @@ class ConsoleInterview:
 
     def _pause(self, session: InterviewSession) -> None:
         self._send(session, action="pause")
-        self.console.print("中断しました。回答は保存されています。`itss-bot console --resume` で再開できます。")
+        self.console.print(
+            "中断しました。回答は保存されています。`itss-bot console --resume` で再開できます。"
+        )
 
     def run(self, specialty: str | None) -> int:
         started = self.service.start(self.key, specialty)
         session = self._report(started.outcome)
         if started.resumed:
-            self.console.print(f"進行中のインタビューを再開します（{len(session.answers)} 件回答済み）。")
+            self.console.print(
+                f"進行中のインタビューを再開します（{len(session.answers)} 件回答済み）。"
+            )
         self.console.print(f"[dim]{HELP}[/dim]")
         while True:
             if session.state is Phase.CHOOSING_SPECIALTY:
@@ -132,7 +136,9 @@ class ConsoleInterview:
             self.console.print(f"  {i}. {line.fact.label}: {line.shown}")
         preview = interview.result(session)
         self.console.print(f"判定（見込み）: {preview.specialty_name} レベル {preview.level}")
-        self.console.print("[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]")
+        self.console.print(
+            "[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]"
+        )
         text = self._read(">")
         if text is None or text == "q":
             self._pause(session)

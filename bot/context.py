@@ -11,18 +11,17 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from framework_data.search import SkillIndex
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from framework_data.models import Framework
-from framework_data.search import SkillIndex
+from bot.blocks.common import Block
+from bot.settings import Settings
 from flows.interview import Interview
 from flows.service import InterviewService
 from flows.session import PersonKey
 from flows.storage.base import SessionStore, StoreUnavailableError
-
-from bot.blocks.common import Block
-from bot.settings import Settings
+from framework_data.models import Framework
 
 log = logging.getLogger("itss.bot")
 
@@ -43,17 +42,23 @@ class BotContext:
     store: SessionStore
     client: WebClient
     clock: Callable[[], datetime] = utcnow
-    executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(8, "itss-after-ack"))
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(8, "itss-after-ack")
+    )
 
     @cached_property
     def service(self) -> InterviewService:
-        return InterviewService(Interview(self.framework), self.store, self.clock, lambda: uuid.uuid4().hex)
+        return InterviewService(
+            Interview(self.framework), self.store, self.clock, lambda: uuid.uuid4().hex
+        )
 
     @cached_property
     def index(self) -> SkillIndex:
         return SkillIndex(self.framework)
 
-    def defer(self, fn: Callable[..., None], *args: Any, notify: PersonKey | None = None) -> Future[None]:
+    def defer(
+        self, fn: Callable[..., object], *args: Any, notify: PersonKey | None = None
+    ) -> Future[None]:
         """Run `fn` after the ack, off the request thread; failures are logged and, when
         `notify` names a person, reported to them without a traceback."""
 
@@ -67,7 +72,10 @@ class BotContext:
             except Exception:
                 log.exception("after-ack work failed")
                 if notify is not None:
-                    self.dm(notify.user, text=":warning: 処理中にエラーが発生しました。もう一度お試しください。")
+                    self.dm(
+                        notify.user,
+                        text=":warning: 処理中にエラーが発生しました。もう一度お試しください。",
+                    )
 
         return self.executor.submit(run)
 

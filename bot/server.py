@@ -9,10 +9,9 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from flows.storage.base import SessionStore, StoreUnavailableError
-
 from bot.app import create_app
 from bot.settings import Settings
+from flows.storage.base import SessionStore, StoreUnavailableError
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -27,14 +26,16 @@ def wsgi_app(app: App, store: SessionStore) -> WsgiApp:
         if path == "/healthz":
             try:
                 store.ping()
-                status, body = "200 OK", {"ok": True}
+                status, body = "200 OK", {"ok": True, "error": ""}
             except StoreUnavailableError as exc:
                 status, body = "503 Service Unavailable", {"ok": False, "error": str(exc)}
             data = json.dumps(body).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+            start_response(
+                status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+            )
             return [data]
         if path == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
-            return slack(environ, start_response)  # type: ignore[no-any-return]
+            return slack(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
 
@@ -68,4 +69,4 @@ def serve_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     app, _ = create_app(settings)
-    SocketModeHandler(app, settings.slack_app_token).start()
+    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from framework_data.models import FactDef, Framework
 from flows.numbers import AnswerError, parse_count, parse_yen
+from framework_data.models import FactDef, Framework
 
 FactValue = bool | int | str | frozenset[str]
 Facts = Mapping[str, FactValue]
@@ -73,7 +73,9 @@ class FactsError(ValueError):
         super().__init__("; ".join(problems))
 
 
-def coerce_facts(framework: Framework, specialty: str, raw: Mapping[str, object]) -> dict[str, FactValue]:
+def coerce_facts(
+    framework: Framework, specialty: str, raw: Mapping[str, object]
+) -> dict[str, FactValue]:
     """Check a whole mapping of answers; unknown ids and bad values are all reported at once."""
     problems: list[str] = []
     known = {f.id: f for f in framework.facts_for(specialty)}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from framework_data.models import Framework
 from flows.facts import Facts, show_value
 from flows.rules import RuleContext, Status, condition_facts
+from framework_data.models import Framework
 
 
 class _Model(BaseModel):
@@ -113,7 +113,9 @@ def evaluate(framework: Framework, specialty: str, facts: Facts) -> Result:
                 )
             )
         verdicts.append(
-            LevelVerdict(level=level, status=ctx.indicator(indicator, facts), dimensions=tuple(dims))
+            LevelVerdict(
+                level=level, status=ctx.indicator(indicator, facts), dimensions=tuple(dims)
+            )
         )
     low, high = ctx.level_range(facts)
     next_level = low + 1 if low < framework.max_level else None
@@ -121,21 +123,21 @@ def evaluate(framework: Framework, specialty: str, facts: Facts) -> Result:
     for verdict in verdicts:
         if verdict.level != next_level:
             continue
-        for dim in verdict.dimensions:
-            if dim.status is Status.MET:
+        for dim_verdict in verdict.dimensions:
+            if dim_verdict.status is Status.MET:
                 continue
             missing.extend(
                 MissingEvidence(
                     level=verdict.level,
-                    dimension=dim.id,
-                    dimension_name=dim.name,
-                    text=dim.text,
-                    rule=crit.label,
-                    answer=crit.answer,
-                    status=crit.status,
+                    dimension=dim_verdict.id,
+                    dimension_name=dim_verdict.name,
+                    text=dim_verdict.text,
+                    rule=cv.label,
+                    answer=cv.answer,
+                    status=cv.status,
                 )
-                for crit in dim.criteria
-                if crit.status is not Status.MET
+                for cv in dim_verdict.criteria
+                if cv.status is not Status.MET
             )
     unknown = tuple(f for f in dict.fromkeys(used_facts) if f not in facts)
     return Result(

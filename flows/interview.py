@@ -13,13 +13,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from statemachine.exceptions import TransitionNotAllowed
 
-from framework_data.models import FactDef, Framework, Option
 from flows.facts import coerce_fact, show_value, to_json_value
 from flows.inference import Result, evaluate
 from flows.machine import InterviewMachine
 from flows.numbers import AnswerError
 from flows.planner import open_criteria, remaining_facts
-from flows.session import InterviewSession, Phase, PersonKey, ResultRecord
+from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
+from framework_data.models import FactDef, Framework, Option
 
 NOTE_MAX_CHARS = 1000
 RAW_MAX_CHARS = 200
@@ -114,7 +114,11 @@ class Interview:
     # ------------------------------------------------------------------ views
 
     def question(self, session: InterviewSession) -> QuestionView | None:
-        if session.state is not Phase.ASKING or session.current is None or session.specialty is None:
+        if (
+            session.state is not Phase.ASKING
+            or session.current is None
+            or session.specialty is None
+        ):
             return None
         fact = self.framework.fact(session.current)
         facts = session.facts()
@@ -147,7 +151,9 @@ class Interview:
         lines = []
         for fact in self.framework.facts_for(session.specialty):
             if fact.id in facts or fact.id in session.skipped:
-                lines.append(AnswerLine(fact, show_value(fact, session.specialty, facts.get(fact.id))))
+                lines.append(
+                    AnswerLine(fact, show_value(fact, session.specialty, facts.get(fact.id)))
+                )
         return lines
 
     def result(self, session: InterviewSession) -> Result:
@@ -183,7 +189,9 @@ class Interview:
         s.current = remaining[0] if remaining else None
         return s.current
 
-    def _choose(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _choose(
+        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
+    ) -> None:
         ids = [sp.id for sp in self.framework.job_category.specialties]
         if cmd.specialty not in ids:
             names = "、".join(sp.name for sp in self.framework.job_category.specialties)
@@ -199,11 +207,15 @@ class Interview:
             raise _NotNowError
         return self.framework.fact(s.current)
 
-    def _answer(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _answer(
+        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
+    ) -> None:
         fact = self._current_fact(s, cmd)
         assert s.specialty is not None
         if cmd.value is None:
-            raise AnswerError("回答が空です。" + ("選択してください。" if fact.options else "入力してください。"))
+            raise AnswerError(
+                "回答が空です。" + ("選択してください。" if fact.options else "入力してください。")
+            )
         value = coerce_fact(fact, s.specialty, cmd.value)
         s.answers[fact.id] = to_json_value(value)
         if isinstance(cmd.value, str):
@@ -245,7 +257,9 @@ class Interview:
             raise AnswerError("観点を選んでください。")
         text = cmd.text.strip()
         if len(text) > NOTE_MAX_CHARS:
-            raise AnswerError(f"メモは{NOTE_MAX_CHARS}文字以内で入力してください（{len(text)}文字）。")
+            raise AnswerError(
+                f"メモは{NOTE_MAX_CHARS}文字以内で入力してください（{len(text)}文字）。"
+            )
         if text:
             s.notes[cmd.dimension] = text
         else:
@@ -255,15 +269,21 @@ class Interview:
     def _pause(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
         m.send("pause")
 
-    def _resume(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _resume(
+        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
+    ) -> None:
         m.send("resume")
 
-    def _restart(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _restart(
+        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
+    ) -> None:
         m.send("restart")
         s.specialty, s.current = None, None
         s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
 
-    def _abandon(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _abandon(
+        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
+    ) -> None:
         m.send("abandon")
 
     def _confirm(

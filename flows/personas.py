@@ -32,13 +32,26 @@ def persona(specialty: str, level: int) -> dict[str, FactValue]:
     if specialty in _SITES:
         facts[_SITES[specialty]] = 10
     if level >= 3:
-        facts |= {"role": "member", "complexity": frozenset(COMPLEXITY[specialty]),
-                  "satisfaction_rank": "user"}
+        facts |= {
+            "role": "member",
+            "complexity": frozenset(COMPLEXITY[specialty]),
+            "satisfaction_rank": "user",
+        }
     if level >= 4:
-        facts |= {"role": "leader", "responsibilities": frozenset({"sla", "satisfaction"}),
-                  "satisfaction_rank": "section_head", "contribution": "some", "peak_staff": 8}
+        facts |= {
+            "role": "leader",
+            "responsibilities": frozenset({"sla", "satisfaction"}),
+            "satisfaction_rank": "section_head",
+            "contribution": "some",
+            "peak_staff": 8,
+        }
     if level >= 5:
-        facts |= {"role": "head", "responsibilities": frozenset({"sla", "budget", "satisfaction"}),
-                  "satisfaction_rank": "division_head", "contribution": "notable",
-                  "peak_staff": 25, "annual_contract_yen": 200_000_000}
+        facts |= {
+            "role": "head",
+            "responsibilities": frozenset({"sla", "budget", "satisfaction"}),
+            "satisfaction_rank": "division_head",
+            "contribution": "notable",
+            "peak_staff": 25,
+            "annual_contract_yen": 200_000_000,
+        }
     return facts

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from framework_data.models import Criterion, Dimension, Framework
 from flows.facts import Facts
 from flows.rules import RuleContext, Status, condition_facts
+from framework_data.models import Criterion, Dimension, Framework
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,9 @@ def remaining_facts(
     framework: Framework, specialty: str, facts: Facts, skipped: Collection[str] = ()
 ) -> list[str]:
     """Facts still worth asking, best first: read by the most open criteria, then data order."""
-    counts = Counter(f for oc in open_criteria(framework, specialty, facts) for f in oc.unknown_facts)
+    counts = Counter(
+        f for oc in open_criteria(framework, specialty, facts) for f in oc.unknown_facts
+    )
     order = {f.id: i for i, f in enumerate(framework.facts)}
     candidates = [f for f in counts if f not in skipped]
     return sorted(candidates, key=lambda f: (-counts[f], order[f]))

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from framework_data.models import Framework
 from flows.facts import FactsError, FactValue, coerce_facts
 from flows.inference import Result
+from framework_data.models import Framework
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,9 @@ def _entry(framework: Framework, raw: object, where: str) -> AnswerEntry:
     specialty = raw.get("specialty")
     ids = [s.id for s in framework.job_category.specialties]
     if specialty not in ids:
-        raise AnswersError([f"{where}.specialty: unknown specialty {specialty!r} (known: {', '.join(ids)})"])
+        raise AnswersError(
+            [f"{where}.specialty: unknown specialty {specialty!r} (known: {', '.join(ids)})"]
+        )
     facts = raw.get("facts") or {}
     if not isinstance(facts, Mapping):
         raise AnswersError([f"{where}.facts: expected a mapping of fact id to value"])
@@ -44,7 +46,9 @@ def _entry(framework: Framework, raw: object, where: str) -> AnswerEntry:
         coerced = coerce_facts(framework, str(specialty), facts)
     except FactsError as exc:
         raise AnswersError([f"{where}.{p}" for p in exc.problems]) from exc
-    return AnswerEntry(person=None if person is None else str(person), specialty=str(specialty), facts=coerced)
+    return AnswerEntry(
+        person=None if person is None else str(person), specialty=str(specialty), facts=coerced
+    )
 
 
 def parse_answers(framework: Framework, doc: object) -> tuple[list[AnswerEntry], bool]:
@@ -89,7 +93,10 @@ def result_json(result: Result, person: str | None = None) -> dict[str, Any]:
             str(lv.level): {d.id: d.status.value for d in lv.dimensions} for lv in result.levels
         },
         "unknown_facts": list(result.unknown_facts),
-        "framework": {"id": result.framework_id, "version": result.framework_version,
-                      "source": result.framework_source},
+        "framework": {
+            "id": result.framework_id,
+            "version": result.framework_version,
+            "source": result.framework_source,
+        },
     }
     return out

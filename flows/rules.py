@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from flows.facts import Facts
 from framework_data.models import (
     AchievementIndicator,
     AllOf,
@@ -24,7 +25,6 @@ from framework_data.models import (
     IsTrue,
     Several,
 )
-from flows.facts import Facts
 
 
 class Status(StrEnum):
@@ -91,7 +91,8 @@ class RuleContext:
             assert isinstance(value, frozenset)
             ok = set(cond.value) <= value
         else:
-            assert isinstance(cond, Several) and isinstance(value, frozenset)
+            assert isinstance(cond, Several)
+            assert isinstance(value, frozenset)
             needed = min(self.framework.settings.several_min, len(cond.value))
             ok = len(value & set(cond.value)) >= needed
         return Status.MET if ok else Status.UNMET

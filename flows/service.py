@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flows.interview import Command, Interview, Outcome
-from flows.session import InterviewSession, Phase, PersonKey, ResultRecord
+from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import SessionStore, StaleWriteError
 
 RACE = "同時に別の操作が行われたため、この操作は反映されませんでした。最新のメッセージから続けてください。"
@@ -54,7 +54,9 @@ class InterviewService:
         fresh = self.interview.new_session(key, self.new_id(), now)
         outcome = Outcome("applied", fresh)
         if specialty:
-            outcome = self.interview.handle(fresh, Command(action="choose", specialty=specialty), now)
+            outcome = self.interview.handle(
+                fresh, Command(action="choose", specialty=specialty), now
+            )
             if not outcome.applied:
                 return Started(outcome, resumed=False)
         try:
@@ -69,7 +71,9 @@ class InterviewService:
         if session is None:
             empty = self.interview.new_session(key, "none", self.clock())
             empty.state = Phase.ABANDONED
-            return Outcome("stale", empty, "進行中のインタビューはありません。`/itss start` で始めてください。")
+            return Outcome(
+                "stale", empty, "進行中のインタビューはありません。`/itss start` で始めてください。"
+            )
         return self._apply(session, cmd, self.clock())
 
     def _apply(self, session: InterviewSession, cmd: Command, now: datetime) -> Outcome:

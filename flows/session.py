@@ -40,7 +40,7 @@ class InterviewSession(BaseModel):
 
     model_config = ConfigDict(validate_assignment=True)
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     id: str
     team: str
     user: str
@@ -74,7 +74,7 @@ class InterviewSession(BaseModel):
 class ResultRecord(BaseModel):
     """A completed interview: the verdict, the answers it rests on and the evidence notes."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     interview_id: str
     team: str
     user: str

@@ -69,7 +69,7 @@ def problems(fw: Framework) -> Iterator[str]:
         ("facts", [f.id for f in fw.facts]),
         ("job_category.specialties", specialty_ids),
         ("job_category.dimensions", dimension_ids),
-        ("job_category.indicators", [i.id for i in jc.indicators]),
+        ("job_category.indicators", [ind.id for ind in jc.indicators]),
         ("job_category.skills", [s.id for s in jc.skills]),
     ):
         for dup in _duplicates(ids):
@@ -103,7 +103,10 @@ def problems(fw: Framework) -> Iterator[str]:
                 yield f"{path}.dimensions[{j}].criteria: duplicate id {dup!r}"
             for k, crit in enumerate(dim.criteria):
                 yield from _check_condition(
-                    crit.when, facts, valid_specialties, f"{path}.dimensions[{j}].criteria[{k}].when"
+                    crit.when,
+                    facts,
+                    valid_specialties,
+                    f"{path}.dimensions[{j}].criteria[{k}].when",
                 )
     for specialty in specialty_ids:
         for level in jc.levels:
@@ -114,13 +117,14 @@ def problems(fw: Framework) -> Iterator[str]:
                 )
 
     skill_ids = {s.id for s in jc.skills}
-    for label, entries in (("proficiencies", jc.proficiencies), ("knowledge", jc.knowledge)):
-        for i, entry in enumerate(entries):
-            if entry.skill not in skill_ids:
-                yield f"job_category.{label}[{i}].skill: unknown skill {entry.skill!r}"
-            for specialty in entry.specialties:
-                if specialty not in specialty_ids:
-                    yield f"job_category.{label}[{i}].specialties: unknown specialty {specialty!r}"
+    refs = [("proficiencies", i, p.skill, p.specialties) for i, p in enumerate(jc.proficiencies)]
+    refs += [("knowledge", i, k.skill, k.specialties) for i, k in enumerate(jc.knowledge)]
+    for label, i, skill, specialties in refs:
+        if skill not in skill_ids:
+            yield f"job_category.{label}[{i}].skill: unknown skill {skill!r}"
+        for specialty in specialties:
+            if specialty not in specialty_ids:
+                yield f"job_category.{label}[{i}].specialties: unknown specialty {specialty!r}"
 
 
 def check_references(fw: Framework) -> None:

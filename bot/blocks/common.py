@@ -32,7 +32,10 @@ def header(text: str) -> Block:
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_CONTEXT_TEXT)}]}
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(text, MAX_CONTEXT_TEXT)}],
+    }
 
 
 def divider() -> Block:
@@ -59,7 +62,10 @@ def actions(*elements: Block, block_id: str | None = None) -> Block:
 
 
 def option(text: str, value: str, description: str = "") -> Block:
-    out: Block = {"text": {"type": "plain_text", "text": clip(text, MAX_OPTION_TEXT)}, "value": value}
+    out: Block = {
+        "text": {"type": "plain_text", "text": clip(text, MAX_OPTION_TEXT)},
+        "value": value,
+    }
     if description:
         out["description"] = {"type": "plain_text", "text": clip(description, MAX_OPTION_TEXT)}
     return out
@@ -70,8 +76,8 @@ def split_sections(lines: list[str], limit: int = MAX_SECTION_TEXT) -> list[Bloc
     blocks: list[Block] = []
     chunk: list[str] = []
     size = 0
-    for line in lines:
-        line = clip(line, limit)
+    for raw in lines:
+        line = clip(raw, limit)
         if chunk and size + len(line) + 1 > limit:
             blocks.append(section("\n".join(chunk)))
             chunk, size = [], 0

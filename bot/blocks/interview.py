@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from framework_data.models import Framework
-from flows.inference import Result
-from flows.interview import AnswerLine, Interview, QuestionView
-from flows.session import InterviewSession, Phase
-
 from bot import ids
 from bot.blocks.common import (
     Block,
@@ -20,13 +15,19 @@ from bot.blocks.common import (
     option,
     section,
 )
+from flows.inference import Result
+from flows.interview import AnswerLine, Interview, QuestionView
+from flows.session import InterviewSession, Phase
+from framework_data.models import Framework
 
 
 def _controls(session: InterviewSession, *, skip_fact: str | None = None) -> Block:
     ref = ids.Ref(session.id, session.step)
     elements = [button("戻る", ids.BACK, ref.encode())]
     if skip_fact:
-        elements.append(button("省略する", ids.SKIP, ids.Ref(session.id, session.step, skip_fact).encode()))
+        elements.append(
+            button("省略する", ids.SKIP, ids.Ref(session.id, session.step, skip_fact).encode())
+        )
     elements += [
         button("中断", ids.PAUSE, ref.encode()),
         button("最初から", ids.RESTART, ref.encode(), style="danger"),
@@ -65,8 +66,17 @@ def question(q: QuestionView, session: InterviewSession, error: str = "") -> lis
     if fact.kind == "bool":
         blocks.append(
             actions(
-                button("はい", f"{ids.ANSWER}:0", ids.Ref(session.id, session.step, "はい").encode(), "primary"),
-                button("いいえ", f"{ids.ANSWER}:1", ids.Ref(session.id, session.step, "いいえ").encode()),
+                button(
+                    "はい",
+                    f"{ids.ANSWER}:0",
+                    ids.Ref(session.id, session.step, "はい").encode(),
+                    "primary",
+                ),
+                button(
+                    "いいえ",
+                    f"{ids.ANSWER}:1",
+                    ids.Ref(session.id, session.step, "いいえ").encode(),
+                ),
                 block_id="answer",
             )
         )
@@ -74,7 +84,11 @@ def question(q: QuestionView, session: InterviewSession, error: str = "") -> lis
         blocks.append(
             actions(
                 *[
-                    button(o.label, f"{ids.ANSWER}:{i}", ids.Ref(session.id, session.step, o.id).encode())
+                    button(
+                        o.label,
+                        f"{ids.ANSWER}:{i}",
+                        ids.Ref(session.id, session.step, o.id).encode(),
+                    )
                     for i, o in enumerate(q.options)
                 ],
                 block_id="answer",
@@ -94,15 +108,22 @@ def question(q: QuestionView, session: InterviewSession, error: str = "") -> lis
                 block_id="set",
             )
         )
-        blocks.append(actions(button("決定（該当なしはそのまま）", ids.SET_SUBMIT, ref.encode(), "primary"),
-                              block_id="set_submit"))
+        blocks.append(
+            actions(
+                button("決定（該当なしはそのまま）", ids.SET_SUBMIT, ref.encode(), "primary"),
+                block_id="set_submit",
+            )
+        )
     else:
         blocks.append(
             {
                 "type": "input",
                 "block_id": f"number:{ref.encode()}",
                 "dispatch_action": True,
-                "label": {"type": "plain_text", "text": clip(fact.label + (f"（{fact.unit}）" if fact.unit else ""), 2000)},
+                "label": {
+                    "type": "plain_text",
+                    "text": clip(fact.label + (f"（{fact.unit}）" if fact.unit else ""), 2000),
+                },
                 "element": {
                     "type": "plain_text_input",
                     "action_id": ids.NUMBER,
@@ -121,19 +142,32 @@ def answered(number: int, label: str, shown: str) -> list[Block]:
 
 
 def review(lines: list[AnswerLine], preview: Result, session: InterviewSession) -> list[Block]:
-    blocks: list[Block] = [header("回答の確認"), section(f"判定（見込み）: *{preview.specialty_name} レベル {preview.level}*")]
+    blocks: list[Block] = [
+        header("回答の確認"),
+        section(f"判定（見込み）: *{preview.specialty_name} レベル {preview.level}*"),
+    ]
     for i, line in enumerate(lines[:35]):
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": clip(f"*{line.fact.label}*: {escape(line.shown)}", 3000)},
+                "text": {
+                    "type": "mrkdwn",
+                    "text": clip(f"*{line.fact.label}*: {escape(line.shown)}", 3000),
+                },
                 "accessory": button(
-                    "修正", f"{ids.EDIT}:{i}", ids.Ref(session.id, session.step, line.fact.id).encode()
+                    "修正",
+                    f"{ids.EDIT}:{i}",
+                    ids.Ref(session.id, session.step, line.fact.id).encode(),
                 ),
             }
         )
     if session.notes:
-        names = {"responsibility": "責任性", "complexity": "複雑性", "size": "サイズ", "task": "タスク特性"}
+        names = {
+            "responsibility": "責任性",
+            "complexity": "複雑性",
+            "size": "サイズ",
+            "task": "タスク特性",
+        }
         notes = [f"{names.get(k, k)}: {escape(v)}" for k, v in session.notes.items()]
         blocks.append(context("根拠メモ\n" + "\n".join(notes)))
     ref = ids.Ref(session.id, session.step).encode()
@@ -152,8 +186,12 @@ def review(lines: list[AnswerLine], preview: Result, session: InterviewSession) 
 
 def paused(session: InterviewSession) -> list[Block]:
     return [
-        section(f"インタビューを中断しました（{len(session.answers)} 件回答済み）。回答は保存されています。"),
-        actions(button("再開する", ids.RESUME, ids.Ref(session.id, session.step).encode(), "primary")),
+        section(
+            f"インタビューを中断しました（{len(session.answers)} 件回答済み）。回答は保存されています。"
+        ),
+        actions(
+            button("再開する", ids.RESUME, ids.Ref(session.id, session.step).encode(), "primary")
+        ),
     ]
 
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from framework_data.models import Framework
 from framework_data.search import Hit
-from flows.inference import Result
-from flows.rules import Status
-from flows.session import InterviewSession, ResultRecord
 
 from bot import ids
 from bot.blocks.common import (
@@ -24,9 +20,17 @@ from bot.blocks.common import (
     section,
     split_sections,
 )
+from flows.rules import Status
+from flows.session import InterviewSession, ResultRecord
+from framework_data.models import Framework
 
 MARK = {Status.MET: ":white_check_mark:", Status.UNMET: ":x:", Status.UNKNOWN: ":grey_question:"}
-DIMENSION_NAMES = {"responsibility": "責任性", "complexity": "複雑性", "size": "サイズ", "task": "タスク特性"}
+DIMENSION_NAMES = {
+    "responsibility": "責任性",
+    "complexity": "複雑性",
+    "size": "サイズ",
+    "task": "タスク特性",
+}
 
 
 def _date(record: ResultRecord) -> str:
@@ -43,7 +47,11 @@ def result_blocks(
         section(f"{who}判定は *レベル {result.level}* です（{_date(record)}）。"),
     ]
     if not result.decided:
-        blocks.append(context(f"未回答の項目次第でレベル {result.max_possible_level} まで上がる可能性があります。"))
+        blocks.append(
+            context(
+                f"未回答の項目次第でレベル {result.max_possible_level} まで上がる可能性があります。"
+            )
+        )
     if result.next_level is not None:
         verdict = result.level_verdict(result.next_level)
         if verdict is not None:
@@ -52,7 +60,10 @@ def result_blocks(
             blocks += split_sections(lines)
         if result.missing:
             lines = [f"*レベル {result.next_level} に向けて不足している根拠*"]
-            lines += [f"• [{m.dimension_name}] {m.rule}（回答: {escape(m.answer)}）" for m in result.missing]
+            lines += [
+                f"• [{m.dimension_name}] {m.rule}（回答: {escape(m.answer)}）"
+                for m in result.missing
+            ]
             blocks += split_sections(lines)
     else:
         blocks.append(section("最高レベルに到達しています。"))
@@ -75,10 +86,14 @@ def result_blocks(
     return blocks[:50]
 
 
-def status_blocks(session: InterviewSession | None, latest: Sequence[ResultRecord], framework: Framework) -> list[Block]:
+def status_blocks(
+    session: InterviewSession | None, latest: Sequence[ResultRecord], framework: Framework
+) -> list[Block]:
     blocks: list[Block] = [header("あなたの ITSS 診断")]
     if session is not None and session.in_progress:
-        name = framework.specialty(session.specialty).name if session.specialty else "専門分野未選択"
+        name = (
+            framework.specialty(session.specialty).name if session.specialty else "専門分野未選択"
+        )
         blocks.append(
             section(
                 f"回答中: *{name}*（{len(session.answers)} 件回答済み、最終更新 "
@@ -98,7 +113,13 @@ def status_blocks(session: InterviewSession | None, latest: Sequence[ResultRecor
 
 def lookup_blocks(query: str, hits: Sequence[Hit]) -> list[list[Block]]:
     if not hits:
-        return [[section(f"「{escape(query)}」に一致する定義は見つかりませんでした。例: `/itss skill バックアップ`、`/itss skill SO レベル4`")]]
+        return [
+            [
+                section(
+                    f"「{escape(query)}」に一致する定義は見つかりませんでした。例: `/itss skill バックアップ`、`/itss skill SO レベル4`"
+                )
+            ]
+        ]
     blocks: list[Block] = [context(f"「{escape(query)}」の検索結果 {len(hits)} 件")]
     for hit in hits:
         blocks += split_sections([f"*{hit.title}*", hit.text])
@@ -114,7 +135,9 @@ def level_blocks(framework: Framework, specialty: str, level: int) -> list[Block
     blocks: list[Block] = [header(f"{sp.name} レベル {level} 達成度指標")]
     for dim in indicator.dimensions:
         items = "\n".join(f"• {item}" for item in dim.items)
-        blocks += split_sections([f"*{dim.name}*", dim.lead or dim.text, *( [items] if items else [])])
+        blocks += split_sections(
+            [f"*{dim.name}*", dim.lead or dim.text, *([items] if items else [])]
+        )
     blocks.append(context(f"出典: {framework.source.title}（{framework.source.version}）"))
     return blocks
 
@@ -148,24 +171,47 @@ def team_messages(rows: Sequence[TeamRow]) -> list[list[Block]]:
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("完了", "回答中", "未着手")}
     summary = "、".join(f"{k} {v} 人" for k, v in counts.items())
     lines = [
-        f"<@{r.user}> | {r.specialty} | レベル {r.level} | {r.date} | {r.status} | 不足 {r.missing}" for r in rows
+        f"<@{r.user}> | {r.specialty} | レベル {r.level} | {r.date} | {r.status} | 不足 {r.missing}"
+        for r in rows
     ]
-    blocks: list[Block] = [header(f"チームの診断状況（{len(rows)} 人）"), section(summary), divider()]
-    blocks += split_sections(["メンバー | 専門分野 | レベル | 日付 | 状況 | 次レベルまでの不足", *lines])
+    blocks: list[Block] = [
+        header(f"チームの診断状況（{len(rows)} 人）"),
+        section(summary),
+        divider(),
+    ]
+    blocks += split_sections(
+        ["メンバー | 専門分野 | レベル | 日付 | 状況 | 次レベルまでの不足", *lines]
+    )
     return paginate(blocks)
 
 
 def home_view(
-    session: InterviewSession | None, latest: Sequence[ResultRecord], framework: Framework, *, is_manager: bool
+    session: InterviewSession | None,
+    latest: Sequence[ResultRecord],
+    framework: Framework,
+    *,
+    is_manager: bool,
 ) -> dict[str, object]:
     blocks = status_blocks(session, latest, framework)
     if session is not None and session.in_progress:
-        blocks.append(actions(button("続きから再開", ids.RESUME, ids.Ref(session.id, session.step).encode(), "primary")))
+        blocks.append(
+            actions(
+                button(
+                    "続きから再開",
+                    ids.RESUME,
+                    ids.Ref(session.id, session.step).encode(),
+                    "primary",
+                )
+            )
+        )
     else:
         blocks.append(actions(button("診断を始める", ids.START, "start", "primary")))
     if is_manager:
-        blocks += [divider(), section("マネージャー向け: 部下の診断状況を確認できます。"),
-                   actions(button("チームの状況を見る", ids.TEAM, "team"))]
+        blocks += [
+            divider(),
+            section("マネージャー向け: 部下の診断状況を確認できます。"),
+            actions(button("チームの状況を見る", ids.TEAM, "team")),
+        ]
     blocks += [divider(), *help_blocks()]
     return {"type": "home", "blocks": blocks[:100]}
 
@@ -196,7 +242,12 @@ def note_modal(session: InterviewSession) -> dict[str, object]:
                 "type": "input",
                 "block_id": ids.NOTE_BLOCK,
                 "label": {"type": "plain_text", "text": "プロジェクト名・期間・役割"},
-                "element": {"type": "plain_text_input", "action_id": "text", "multiline": True, "max_length": 1000},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "text",
+                    "multiline": True,
+                    "max_length": 1000,
+                },
             },
         ],
     }
@@ -204,6 +255,8 @@ def note_modal(session: InterviewSession) -> dict[str, object]:
 
 def forget_confirm() -> list[Block]:
     return [
-        section(":warning: あなたに関する保存データ（回答中のインタビュー、過去の結果、名簿の登録）をすべて削除します。元に戻せません。"),
+        section(
+            ":warning: あなたに関する保存データ（回答中のインタビュー、過去の結果、名簿の登録）をすべて削除します。元に戻せません。"
+        ),
         actions(button("すべて削除する", ids.FORGET, "forget", "danger")),
     ]

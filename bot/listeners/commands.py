@@ -7,16 +7,21 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from flows.session import PersonKey
-from flows.storage.base import StoreUnavailableError
-
 from bot import ids
 from bot.blocks.common import escape, section
-from bot.blocks.results import forget_confirm, help_blocks, level_blocks, lookup_blocks, status_blocks
+from bot.blocks.results import (
+    forget_confirm,
+    help_blocks,
+    level_blocks,
+    lookup_blocks,
+    status_blocks,
+)
 from bot.context import UNAVAILABLE, BotContext
 from bot.listeners.interview import start_in_dm
 from bot.listeners.roster import roster_command
 from bot.listeners.team import send_team_summary
+from flows.session import PersonKey
+from flows.storage.base import StoreUnavailableError
 
 USAGE_LEVEL = "使い方: `/itss level 専門分野 レベル`（例: `/itss level SO 4`、`/itss level カスタマサポート 3`）"
 
@@ -53,18 +58,25 @@ def register(app: App, ctx: BotContext) -> None:
         elif sub == "start":
             specialty = resolve_specialty(ctx, rest) if rest else None
             if rest and specialty is None:
-                ack(text=f"専門分野「{escape(rest)}」が分かりません。SO / NO / CS（システムオペレーション、ネットワークオペレーション、カスタマサポート）から指定してください。")
+                ack(
+                    text=f"専門分野「{escape(rest)}」が分かりません。SO / NO / CS（システムオペレーション、ネットワークオペレーション、カスタマサポート）から指定してください。"
+                )
                 return
             ack(text="DM でインタビューを開始します。ボットとの DM を開いてください。")
             ctx.defer(start_in_dm, ctx, key, specialty, notify=key)
         elif sub in ("skill", "lookup"):
             if not rest:
-                ack(text="使い方: `/itss skill キーワード`（例: `/itss skill バックアップ`、`/itss skill SO レベル4`）")
+                ack(
+                    text="使い方: `/itss skill キーワード`（例: `/itss skill バックアップ`、`/itss skill SO レベル4`）"
+                )
                 return
             pages = lookup_blocks(rest, ctx.index.search(rest, limit=8))
             ack(blocks=pages[0], text=f"「{rest}」の検索結果")
             for page in pages[1:]:
-                ctx.defer(respond, {"blocks": page, "text": "検索結果（続き）", "response_type": "ephemeral"})
+                ctx.defer(
+                    respond,
+                    {"blocks": page, "text": "検索結果（続き）", "response_type": "ephemeral"},
+                )
         elif sub == "level":
             parts = rest.rsplit(" ", 1)
             specialty = resolve_specialty(ctx, parts[0]) if len(parts) == 2 else None
@@ -76,7 +88,9 @@ def register(app: App, ctx: BotContext) -> None:
         elif sub == "status":
             try:
                 session = ctx.store.load(key)
-                latest = sorted(ctx.store.latest(key).values(), key=lambda r: r.completed_at, reverse=True)
+                latest = sorted(
+                    ctx.store.latest(key).values(), key=lambda r: r.completed_at, reverse=True
+                )
             except StoreUnavailableError:
                 ack(text=UNAVAILABLE)
                 return
@@ -90,7 +104,9 @@ def register(app: App, ctx: BotContext) -> None:
             ack(text="名簿を処理しています…")
             ctx.defer(roster_command, ctx, key, rest, respond, notify=key)
         else:
-            ack(text=f"「{escape(sub)}」というサブコマンドはありません。`/itss help` で使い方を確認できます。")
+            ack(
+                text=f"「{escape(sub)}」というサブコマンドはありません。`/itss help` で使い方を確認できます。"
+            )
 
     @app.action(ids.FORGET)
     def forget(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
@@ -99,8 +115,11 @@ def register(app: App, ctx: BotContext) -> None:
 
         def run() -> None:
             ctx.store.forget(key)
-            respond(replace_original=True, text="あなたに関する保存データをすべて削除しました。",
-                    blocks=[section("あなたに関する保存データをすべて削除しました。")])
+            respond(
+                replace_original=True,
+                text="あなたに関する保存データをすべて削除しました。",
+                blocks=[section("あなたに関する保存データをすべて削除しました。")],
+            )
 
         ctx.defer(run, notify=key)
 

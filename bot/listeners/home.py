@@ -6,17 +6,18 @@ from typing import Any
 
 from slack_bolt import App
 
-from flows.session import PersonKey
-
 from bot.blocks.results import home_view
 from bot.context import BotContext
+from flows.session import PersonKey
 
 
 def publish_home(ctx: BotContext, key: PersonKey) -> None:
     session = ctx.store.load(key)
     latest = sorted(ctx.store.latest(key).values(), key=lambda r: r.completed_at, reverse=True)
     is_manager = bool(ctx.reports_of(key.team, key.user))
-    ctx.client.views_publish(user_id=key.user, view=home_view(session, latest, ctx.framework, is_manager=is_manager))
+    ctx.client.views_publish(
+        user_id=key.user, view=home_view(session, latest, ctx.framework, is_manager=is_manager)
+    )
 
 
 def register(app: App, ctx: BotContext) -> None:

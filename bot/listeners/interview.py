@@ -6,14 +6,13 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from flows.interview import Command, Outcome
-from flows.session import InterviewSession, Phase, PersonKey
-
 from bot import ids
 from bot.blocks.interview import answered, screen
 from bot.blocks.results import note_modal
 from bot.context import BotContext
 from bot.listeners.results import deliver_result
+from flows.interview import Command, Outcome
+from flows.session import InterviewSession, PersonKey, Phase
 
 STALE_NOTE = "このボタンは古いメッセージのものです。最新のメッセージから続けてください。"
 
@@ -33,7 +32,9 @@ def start_in_dm(ctx: BotContext, key: PersonKey, specialty: str | None) -> None:
     channel = ctx.dm_channel(key.user)
     if started.resumed:
         n = len(started.outcome.session.answers)
-        ctx.client.chat_postMessage(channel=channel, text=f"中断していたインタビューを再開します（{n} 件回答済み）。")
+        ctx.client.chat_postMessage(
+            channel=channel, text=f"中断していたインタビューを再開します（{n} 件回答済み）。"
+        )
     text, blocks = screen(ctx.service.interview, started.outcome.session, started.outcome.message)
     ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
@@ -41,10 +42,14 @@ def start_in_dm(ctx: BotContext, key: PersonKey, specialty: str | None) -> None:
 def _note_stale(ctx: BotContext, body: dict[str, Any], message: str) -> None:
     channel, _ = _where(body)
     if channel:
-        ctx.client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=message or STALE_NOTE)
+        ctx.client.chat_postEphemeral(
+            channel=channel, user=body["user"]["id"], text=message or STALE_NOTE
+        )
 
 
-def _after(ctx: BotContext, body: dict[str, Any], before: InterviewSession | None, outcome: Outcome) -> None:
+def _after(
+    ctx: BotContext, body: dict[str, Any], before: InterviewSession | None, outcome: Outcome
+) -> None:
     """Show the outcome: the clicked message shows the recorded answer, the next screen follows."""
     channel, ts = _where(body)
     interview = ctx.service.interview
@@ -59,22 +64,41 @@ def _after(ctx: BotContext, body: dict[str, Any], before: InterviewSession | Non
     if outcome.record is not None:
         result = outcome.record.result
         ctx.client.chat_update(
-            channel=channel, ts=ts, text="回答を確定しました",
-            blocks=answered(len(session.asked), "回答を確定しました", f"{result.specialty_name} レベル {result.level}"),
+            channel=channel,
+            ts=ts,
+            text="回答を確定しました",
+            blocks=answered(
+                len(session.asked),
+                "回答を確定しました",
+                f"{result.specialty_name} レベル {result.level}",
+            ),
         )
         deliver_result(ctx, outcome.record)
         return
-    moved_on = before is not None and before.current is not None and before.current in session.answers and (
-        before.current != session.current
+    moved_on = (
+        before is not None
+        and before.current is not None
+        and before.current in session.answers
+        and (before.current != session.current)
     )
     if before is not None and before.state is Phase.CHOOSING_SPECIALTY and session.specialty:
         name = ctx.framework.specialty(session.specialty).name
-        ctx.client.chat_update(channel=channel, ts=ts, text=name, blocks=answered(0, "専門分野", name))
-    elif moved_on and before is not None and before.current is not None and session.state is not Phase.PAUSED:
+        ctx.client.chat_update(
+            channel=channel, ts=ts, text=name, blocks=answered(0, "専門分野", name)
+        )
+    elif (
+        moved_on
+        and before is not None
+        and before.current is not None
+        and session.state is not Phase.PAUSED
+    ):
         fact = ctx.framework.fact(before.current)
         shown = next((a.shown for a in interview.answers(session) if a.fact.id == fact.id), "")
         ctx.client.chat_update(
-            channel=channel, ts=ts, text=shown, blocks=answered(len(before.asked) + 1, fact.label, shown)
+            channel=channel,
+            ts=ts,
+            text=shown,
+            blocks=answered(len(before.asked) + 1, fact.label, shown),
         )
     else:
         text, blocks = screen(interview, session)
@@ -90,7 +114,9 @@ def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
 
 
 def _command(action: str, ref: ids.Ref, **kw: Any) -> Command:
-    return Command.model_validate({"action": action, "interview": ref.interview, "step": ref.step, **kw})
+    return Command.model_validate(
+        {"action": action, "interview": ref.interview, "step": ref.step, **kw}
+    )
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -112,11 +138,18 @@ def register(app: App, ctx: BotContext) -> None:
     on(ids.ANSWER_PATTERN, lambda ref, a, b: _command("answer", ref, value=ref.arg))
     on(ids.CHOOSE_PATTERN, lambda ref, a, b: _command("choose", ref, specialty=ref.arg))
     on(ids.SET_SUBMIT, lambda ref, a, b: _command("answer", ref, fact=ref.arg, value=_checked(b)))
-    on(ids.NUMBER, lambda ref, a, b: _command("answer", ref, fact=ref.arg, value=a.get("value") or ""))
+    on(
+        ids.NUMBER,
+        lambda ref, a, b: _command("answer", ref, fact=ref.arg, value=a.get("value") or ""),
+    )
     on(ids.SKIP, lambda ref, a, b: _command("skip", ref, fact=ref.arg))
     on(ids.EDIT_PATTERN, lambda ref, a, b: _command("edit", ref, fact=ref.arg))
-    for action_id, name in ((ids.BACK, "back"), (ids.PAUSE, "pause"), (ids.RESTART, "restart"),
-                            (ids.CONFIRM, "confirm")):
+    for action_id, name in (
+        (ids.BACK, "back"),
+        (ids.PAUSE, "pause"),
+        (ids.RESTART, "restart"),
+        (ids.CONFIRM, "confirm"),
+    ):
         on(action_id, lambda ref, a, b, name=name: _command(name, ref))
 
     @app.action(ids.SET_CHECKS)
@@ -144,7 +177,10 @@ def register(app: App, ctx: BotContext) -> None:
         values = view["state"]["values"]
         text = values[ids.NOTE_BLOCK]["text"].get("value") or ""
         if len(text) > 1000:
-            ack(response_action="errors", errors={ids.NOTE_BLOCK: "1000文字以内で入力してください。"})
+            ack(
+                response_action="errors",
+                errors={ids.NOTE_BLOCK: "1000文字以内で入力してください。"},
+            )
             return
         ack()
         ref = ids.Ref.decode(view.get("private_metadata"))
@@ -158,7 +194,9 @@ def register(app: App, ctx: BotContext) -> None:
 
 def _note_and_show(ctx: BotContext, key: PersonKey, cmd: Command) -> None:
     outcome = ctx.service.act(key, cmd)
-    text, blocks = screen(ctx.service.interview, outcome.session, "" if outcome.applied else outcome.message)
+    text, blocks = screen(
+        ctx.service.interview, outcome.session, "" if outcome.applied else outcome.message
+    )
     ctx.client.chat_postMessage(channel=ctx.dm_channel(key.user), text=text, blocks=blocks)
 
 

@@ -6,10 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flows.session import PersonKey
-
 from bot.blocks.common import escape, split_sections
 from bot.context import BotContext
+from flows.session import PersonKey
 
 MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$|^@?([A-Z][A-Z0-9]{2,})$")
 USAGE = (
@@ -28,7 +27,9 @@ class RosterError(ValueError):
 def user_id(token: str) -> str:
     match = MENTION.match(token.strip())
     if not match:
-        raise RosterError(f"「{escape(token.strip())}」はユーザーではありません（@メンション か ユーザーID）")
+        raise RosterError(
+            f"「{escape(token.strip())}」はユーザーではありません（@メンション か ユーザーID）"
+        )
     return match.group(1) or match.group(2)
 
 
@@ -57,7 +58,9 @@ def parse_import(text: str) -> dict[str, list[str]]:
     if problems:
         raise RosterError("取り込みませんでした（1 行も反映していません）:\n" + "\n".join(problems))
     if not assignments:
-        raise RosterError("取り込む行がありません。`/itss roster import` の後に `メンバー,マネージャー` の行を貼り付けてください。")
+        raise RosterError(
+            "取り込む行がありません。`/itss roster import` の後に `メンバー,マネージャー` の行を貼り付けてください。"
+        )
     return assignments
 
 
@@ -65,7 +68,9 @@ def roster_command(ctx: BotContext, key: PersonKey, text: str, respond: Callable
     if not ctx.is_admin(key.user):
         respond(text="名簿の変更・表示は管理者のみが行えます。", response_type="ephemeral")
         return
-    sub, _, rest = text.partition(" ") if "\n" not in text.split(" ")[0] else text.partition("\n")
+    sub, _, rest = (
+        text.partition(" ") if "\n" not in text.split(" ", maxsplit=1)[0] else text.partition("\n")
+    )
     sub = sub.strip().casefold()
     try:
         if sub == "set":
@@ -76,7 +81,9 @@ def roster_command(ctx: BotContext, key: PersonKey, text: str, respond: Callable
             if member in managers:
                 raise RosterError("自分自身をマネージャーにはできません")
             ctx.store.set_managers(key.team, {member: managers})
-            respond(text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。")
+            respond(
+                text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。"
+            )
         elif sub == "remove":
             member = user_id(rest) if rest.strip() else ""
             if not member:
@@ -88,7 +95,10 @@ def roster_command(ctx: BotContext, key: PersonKey, text: str, respond: Callable
             if not roster:
                 respond(text="名簿は空です。")
                 return
-            lines = [f"<@{m}> → {' '.join(f'<@{x}>' for x in managers)}" for m, managers in sorted(roster.items())]
+            lines = [
+                f"<@{m}> → {' '.join(f'<@{x}>' for x in managers)}"
+                for m, managers in sorted(roster.items())
+            ]
             for chunk in [lines[i : i + 400] for i in range(0, len(lines), 400)]:
                 respond(blocks=split_sections(chunk)[:50], text=f"名簿（{len(roster)} 人）")
         elif sub == "import":

@@ -7,11 +7,10 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from flows.session import PersonKey
-from flows.storage.base import MemberSnapshot
-
 from bot.blocks.results import TeamRow, team_messages
 from bot.context import BotContext
+from flows.session import PersonKey
+from flows.storage.base import MemberSnapshot
 
 
 def team_rows(ctx: BotContext, snapshots: dict[str, MemberSnapshot]) -> list[TeamRow]:
@@ -23,9 +22,16 @@ def team_rows(ctx: BotContext, snapshots: dict[str, MemberSnapshot]) -> list[Tea
         else:
             status = "完了" if latest is not None else "未着手"
         if latest is not None:
-            rows.append(TeamRow(user, latest.result.specialty_name, str(latest.result.level),
-                                latest.completed_at.strftime("%Y-%m-%d"), status,
-                                str(len(latest.result.missing))))
+            rows.append(
+                TeamRow(
+                    user,
+                    latest.result.specialty_name,
+                    str(latest.result.level),
+                    latest.completed_at.strftime("%Y-%m-%d"),
+                    status,
+                    str(len(latest.result.missing)),
+                )
+            )
         else:
             specialty = ""
             if snap.session is not None and snap.session.specialty:
@@ -51,16 +57,28 @@ def send_team_summary(
         _reply(ctx, key, respond, "`/itss team all` は管理者のみが使えます。")
         return
     roster = ctx.store.roster(key.team)
-    members = sorted(roster) if everyone else sorted(m for m, ms in roster.items() if key.user in ms)
+    members = (
+        sorted(roster) if everyone else sorted(m for m, ms in roster.items() if key.user in ms)
+    )
     if not members:
-        _reply(ctx, key, respond, "名簿にあなたの部下が登録されていません。管理者に `/itss roster set` を依頼してください。")
+        _reply(
+            ctx,
+            key,
+            respond,
+            "名簿にあなたの部下が登録されていません。管理者に `/itss roster set` を依頼してください。",
+        )
         return
     rows = team_rows(ctx, ctx.store.snapshot(key.team, members))
     channel = ctx.dm_channel(key.user)
     for blocks in team_messages(rows):
-        ctx.client.chat_postMessage(channel=channel, blocks=blocks, text=f"チームの診断状況（{len(rows)} 人）")
+        ctx.client.chat_postMessage(
+            channel=channel, blocks=blocks, text=f"チームの診断状況（{len(rows)} 人）"
+        )
     ctx.client.files_upload_v2(
-        channel=channel, content=team_csv(rows), filename="itss-team.csv", title="チームの診断状況（CSV）"
+        channel=channel,
+        content=team_csv(rows),
+        filename="itss-team.csv",
+        title="チームの診断状況（CSV）",
     )
     if respond is not None:
         respond(text="チームの診断状況を DM に送りました。", response_type="ephemeral")

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framework_data.loader import load_default
 from flows.facts import FactValue
 from flows.inference import evaluate
 from flows.personas import persona
 from flows.rules import Status
+from framework_data.loader import load_default
 
 FW = load_default()
 SPECIALTIES = [s.id for s in FW.job_category.specialties]
@@ -42,7 +42,10 @@ def test_no_facts_is_unknown_not_zero() -> None:
 
 
 def test_missing_evidence_lists_unmet_criteria_of_next_level() -> None:
-    facts = persona("system_operations", 3) | {"role": "leader", "responsibilities": frozenset({"sla"})}
+    facts = persona("system_operations", 3) | {
+        "role": "leader",
+        "responsibilities": frozenset({"sla"}),
+    }
     result = evaluate(FW, "system_operations", facts)
     assert result.level == 3
     missing = {(m.dimension, m.rule) for m in result.missing}
@@ -67,7 +70,11 @@ def test_missing_evidence_lists_unmet_criteria_of_next_level() -> None:
         ("customer_support", {"peak_staff": 19, "annual_contract_yen": 149_999_999}, 4),
         ("customer_support", {"peak_staff": 20, "annual_contract_yen": 0}, 5),
         ("customer_support", {"peak_staff": 0, "annual_contract_yen": 150_000_000}, 5),
-        ("customer_support", {"peak_staff": 0, "annual_contract_yen": 0, "users_per_year": 3000}, 5),
+        (
+            "customer_support",
+            {"peak_staff": 0, "annual_contract_yen": 0, "users_per_year": 3000},
+            5,
+        ),
         # L5 responsibility needs the budget too
         ("system_operations", {"responsibilities": frozenset({"sla", "satisfaction"})}, 4),
         # L5 task needs a notable contribution and division-head satisfaction
@@ -95,7 +102,9 @@ def test_level_three_does_not_need_level_two() -> None:
 
 
 def test_pass_rule_is_a_setting() -> None:
-    lenient = FW.model_copy(update={"settings": FW.settings.model_copy(update={"min_dimensions_met": 3})})
+    lenient = FW.model_copy(
+        update={"settings": FW.settings.model_copy(update={"min_dimensions_met": 3})}
+    )
     facts = persona("system_operations", 3) | {"mastery": False}  # task unmet
     assert evaluate(FW, "system_operations", facts).level == 2
     assert evaluate(lenient, "system_operations", facts).level == 3
@@ -103,11 +112,14 @@ def test_pass_rule_is_a_setting() -> None:
 
 # ------------------------------------------------------------------ monotonicity
 
+
 def _ordinal(fact_id: str, specialty: str) -> list[str]:
     return [o.id for o in FW.fact(fact_id).options_for(specialty)]
 
 
-def fact_strategy(specialty: str, complete: bool = False) -> st.SearchStrategy[dict[str, FactValue]]:
+def fact_strategy(
+    specialty: str, complete: bool = False
+) -> st.SearchStrategy[dict[str, FactValue]]:
     fields: dict[str, st.SearchStrategy[FactValue]] = {}
     for fact in FW.facts_for(specialty):
         s: st.SearchStrategy[FactValue]
@@ -120,7 +132,9 @@ def fact_strategy(specialty: str, complete: bool = False) -> st.SearchStrategy[d
         else:
             s = st.frozensets(st.sampled_from(_ordinal(fact.id, specialty)))
         fields[fact.id] = s if complete else st.one_of(st.none(), s)
-    return st.fixed_dictionaries(fields).map(lambda d: {k: v for k, v in d.items() if v is not None})
+    return st.fixed_dictionaries(fields).map(
+        lambda d: {k: v for k, v in d.items() if v is not None}
+    )
 
 
 def _more(fact_id: str, specialty: str, value: FactValue, data: st.DataObject) -> FactValue:
@@ -133,7 +147,7 @@ def _more(fact_id: str, specialty: str, value: FactValue, data: st.DataObject) -
     options = _ordinal(fact_id, specialty)
     if fact.kind == "ordinal":
         assert isinstance(value, str)
-        return data.draw(st.sampled_from(options[options.index(value):]))
+        return data.draw(st.sampled_from(options[options.index(value) :]))
     assert isinstance(value, frozenset)
     return value | data.draw(st.frozensets(st.sampled_from(options)))
 

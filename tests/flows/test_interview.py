@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from framework_data.loader import load_default
 from flows.facts import FactValue, to_json_value
 from flows.interview import Command, Interview, Outcome
 from flows.personas import persona
-from flows.session import InterviewSession, Phase, PersonKey
+from flows.session import InterviewSession, PersonKey, Phase
+from framework_data.loader import load_default
 
 FW = load_default()
 ENGINE = Interview(FW)
@@ -79,17 +79,20 @@ def test_operator_is_not_asked_about_budgets_or_sites() -> None:
 def test_question_shows_what_it_evidences() -> None:
     session = started("system_operations")
     q = ENGINE.question(session)
-    assert q is not None and q.fact.id == "role"
+    assert q is not None
+    assert q.fact.id == "role"
     assert {e.dimension for e in q.evidence} >= {"責任性"}
     assert all(e.text for e in q.evidence)
-    assert q.number == 1 and q.upper_bound > 5
+    assert q.number == 1
+    assert q.upper_bound > 5
 
 
 def test_rejected_answer_keeps_the_question_and_the_session() -> None:
     session = started("system_operations")
     session = applied(session, "answer", fact="role", value="member")
     q = ENGINE.question(session)
-    assert q is not None and q.fact.id == "operations_count"
+    assert q is not None
+    assert q.fact.id == "operations_count"
     for bad in ["たくさん", "-3", "10〜20", "", "x" * 10_000]:
         outcome = send(session, "answer", fact="operations_count", value=bad)
         assert outcome.status == "invalid"
@@ -123,15 +126,20 @@ def test_back_shows_old_answer_and_changed_answer_replans() -> None:
     session = applied(session, "answer", fact=session.current, value=3)
     session = applied(session, "back")
     q = ENGINE.question(session)
-    assert q is not None and q.fact.id == "operations_count" and q.previous == "3回"
+    assert q is not None
+    assert q.fact.id == "operations_count"
+    assert q.previous == "3回"
     session = applied(session, "back")
     q = ENGINE.question(session)
-    assert q is not None and q.fact.id == "role" and q.previous == "責任者"
+    assert q is not None
+    assert q.fact.id == "role"
+    assert q.previous == "責任者"
     # a 担当者 has far fewer questions left than a 責任者
     before = q.upper_bound
     session = applied(session, "answer", fact="role", value="operator")
     q = ENGINE.question(session)
-    assert q is not None and q.upper_bound < before
+    assert q is not None
+    assert q.upper_bound < before
     assert q.fact.id != "operations_count", "already answered facts are not asked again"
 
 
@@ -162,9 +170,12 @@ def test_review_edit_and_notes() -> None:
     session, _ = run_persona("system_operations", persona("system_operations", 3))
     lines = ENGINE.answers(session)
     assert any(line.fact.id == "role" and line.shown == "メンバー" for line in lines)
-    session = applied(session, "note", dimension="complexity", text="基幹システム運用（2024-2025、メンバー）")
+    session = applied(
+        session, "note", dimension="complexity", text="基幹システム運用（2024-2025、メンバー）"
+    )
     session = applied(session, "edit", fact="mastery")
-    assert session.state is Phase.ASKING and session.current == "mastery"
+    assert session.state is Phase.ASKING
+    assert session.current == "mastery"
     session = applied(session, "answer", fact="mastery", value="いいえ")
     assert session.state is Phase.REVIEWING
     outcome = send(session, "confirm")
@@ -176,7 +187,8 @@ def test_review_edit_and_notes() -> None:
 def test_too_long_note_is_rejected() -> None:
     session, _ = run_persona("system_operations", persona("system_operations", 1))
     outcome = send(session, "note", dimension="task", text="あ" * 1001)
-    assert outcome.status == "invalid" and "1000" in outcome.message
+    assert outcome.status == "invalid"
+    assert "1000" in outcome.message
 
 
 def test_pause_resume_restart() -> None:
@@ -185,9 +197,11 @@ def test_pause_resume_restart() -> None:
     assert paused.state is Phase.PAUSED
     assert send(paused, "answer", fact=paused.current, value=1).status == "stale"
     resumed = applied(paused, "resume")
-    assert resumed.state is Phase.ASKING and resumed.current == session.current
+    assert resumed.state is Phase.ASKING
+    assert resumed.current == session.current
     restarted = applied(resumed, "restart")
-    assert restarted.state is Phase.CHOOSING_SPECIALTY and not restarted.answers
+    assert restarted.state is Phase.CHOOSING_SPECIALTY
+    assert not restarted.answers
 
 
 def test_completed_interview_rejects_everything() -> None:
