@@ -74,8 +74,8 @@ def problems(fw: Framework) -> Iterator[str]:
     ):
         for dup in _duplicates(ids):
             yield f"{label}: duplicate id {dup!r}"
-    for dup in set(jc.levels) & set(jc.undefined_levels):
-        yield f"job_category.undefined_levels: level {dup} is also listed as defined"
+    for level in sorted(set(jc.levels) & set(jc.undefined_levels)):
+        yield f"job_category.undefined_levels: level {level} is also listed as defined"
 
     for i, fact in enumerate(fw.facts):
         for key in fact.options_by_specialty:

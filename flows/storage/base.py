@@ -18,7 +18,9 @@ class StoreUnavailableError(Exception):
 
     def __init__(self, where: str, detail: str = "") -> None:
         self.where = where
-        super().__init__(f"session store unavailable at {where}" + (f": {detail}" if detail else ""))
+        super().__init__(
+            f"session store unavailable at {where}" + (f": {detail}" if detail else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ class SessionStore(Protocol):
 
     def delete_session(self, key: PersonKey, *, expected_step: int) -> None: ...
 
-    def complete(self, session: InterviewSession, record: ResultRecord, *, expected_step: int) -> None:
+    def complete(
+        self, session: InterviewSession, record: ResultRecord, *, expected_step: int
+    ) -> None:
         """Atomically: CAS-check the session, delete it, append `record` to the person's
         history and make it their latest result for its specialty."""
         ...
