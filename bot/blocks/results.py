@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from framework_data.search import Hit
+from typing import TYPE_CHECKING
 
 from bot import ids
 from bot.blocks.common import (
@@ -23,6 +22,9 @@ from bot.blocks.common import (
 from flows.rules import Status
 from flows.session import InterviewSession, ResultRecord
 from framework_data.models import Framework
+
+if TYPE_CHECKING:
+    from framework_data.search import Hit
 
 MARK = {Status.MET: ":white_check_mark:", Status.UNMET: ":x:", Status.UNKNOWN: ":grey_question:"}
 DIMENSION_NAMES = {

@@ -164,13 +164,9 @@ def register(app: App, ctx: BotContext) -> None:
         ctx.defer(start_in_dm, ctx, key, None, notify=key)
 
     @app.action(ids.NOTE)
-    def note_clicked(ack: Ack, body: dict[str, Any], client: Any) -> None:
+    def note_clicked(ack: Ack, body: dict[str, Any]) -> None:
         ack()
-        session = ctx.service.current(_key(body))
-        if session is None or session.state is not Phase.REVIEWING:
-            ctx.defer(_note_stale, ctx, body, STALE_NOTE)
-            return
-        client.views_open(trigger_id=body["trigger_id"], view=note_modal(session))
+        ctx.defer(_open_note, ctx, body, notify=_key(body))
 
     @app.view(ids.NOTE_MODAL)
     def note_saved(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -190,6 +186,15 @@ def register(app: App, ctx: BotContext) -> None:
             return
         cmd = _command("note", ref, dimension=selected.get("value"), text=text)
         ctx.defer(_note_and_show, ctx, key, cmd, notify=key)
+
+
+def _open_note(ctx: BotContext, body: dict[str, Any]) -> None:
+    session = ctx.service.current(_key(body))
+    ref = ids.Ref.decode(body["actions"][0].get("value"))
+    if session is None or session.state is not Phase.REVIEWING or ref is None or ref.step != session.step:
+        _note_stale(ctx, body, STALE_NOTE)
+        return
+    ctx.client.views_open(trigger_id=body["trigger_id"], view=note_modal(session))
 
 
 def _note_and_show(ctx: BotContext, key: PersonKey, cmd: Command) -> None:

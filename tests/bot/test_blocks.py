@@ -1,0 +1,156 @@
+"""Block Kit renderers: valid for Slack (slack_sdk's models), within limits, and stable."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.blocks import interview as ib
+from bot.blocks import results as rb
+from bot.blocks.common import MAX_BLOCKS, escape
+from framework_data.loader import load_default
+from flows.facts import to_json_value
+from flows.inference import evaluate
+from flows.interview import Command, Interview
+from flows.personas import persona
+from flows.session import InterviewSession, PersonKey, ResultRecord
+
+FW = load_default()
+ENGINE = Interview(FW)
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def check(blocks: list[dict[str, Any]]) -> None:
+    """What Slack would refuse: too many blocks, texts over limits, duplicate action ids."""
+    assert 0 < len(blocks) <= MAX_BLOCKS
+    for raw in blocks:
+        parsed = Block.parse(raw)
+        assert parsed is not None
+        parsed.validate_json()
+        assert parsed.to_dict() == raw, "a field slack_sdk does not know was dropped"
+        elements = raw.get("elements", []) + ([raw["accessory"]] if "accessory" in raw else [])
+        action_ids = [e["action_id"] for e in elements if "action_id" in e]
+        assert len(action_ids) == len(set(action_ids))
+        for element in elements:
+            if element.get("type") == "button":
+                assert len(element["text"]["text"]) <= 75
+                assert len(element["value"]) <= 2000
+
+
+def session_at(specialty: str, level: int, answers: int) -> InterviewSession:
+    session = ENGINE.new_session(PersonKey(team="T1", user="U1"), "i1", T0)
+    session = ENGINE.handle(session, Command(action="choose", specialty=specialty), T0).session
+    facts = persona(specialty, level)
+    for _ in range(answers):
+        assert session.current is not None
+        cmd = Command(action="answer", fact=session.current, value=to_json_value(facts[session.current]))
+        session = ENGINE.handle(session, cmd, T0).session
+    return session
+
+
+def record(specialty: str, level: int, user: str = "U1") -> ResultRecord:
+    facts = persona(specialty, level)
+    return ResultRecord(
+        interview_id="i1", team="T1", user=user, specialty=specialty, completed_at=T0,
+        result=evaluate(FW, specialty, facts),
+        answers={k: to_json_value(v) for k, v in facts.items()},
+        notes={"complexity": "<!channel> 基幹系 & <@U999>"},
+    )
+
+
+def snapshot(name: str, blocks: object) -> None:
+    path = SNAPSHOTS / f"{name}.json"
+    text = json.dumps(blocks, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text, f"{name} changed; UPDATE_SNAPSHOTS=1 to accept"
+
+
+def test_specialty_choice() -> None:
+    session = ENGINE.new_session(PersonKey(team="T1", user="U1"), "i1", T0)
+    text, blocks = ib.screen(ENGINE, session)
+    check(blocks)
+    assert "専門分野" in text
+    snapshot("specialty_choice", blocks)
+
+
+@pytest.mark.parametrize("answers", range(11))  # a 責任者 in NO answers 10 questions
+def test_every_question_of_a_head_renders(answers: int) -> None:
+    session = session_at("network_operations", 5, answers)
+    _, blocks = ib.screen(ENGINE, session)
+    check(blocks)
+
+
+def test_question_screens_snapshot() -> None:
+    _, role = ib.screen(ENGINE, session_at("system_operations", 5, 0))
+    snapshot("question_role", role)
+    _, number = ib.screen(ENGINE, session_at("system_operations", 5, 1))
+    assert any(b["type"] == "input" for b in number)
+    snapshot("question_number", number)
+
+
+def test_rejected_answer_is_shown_inline_and_escaped() -> None:
+    session = session_at("system_operations", 5, 1)
+    _, blocks = ib.screen(ENGINE, session, error="<!channel> は数字ではありません")
+    check(blocks)
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "&lt;!channel&gt;" in text
+    assert "<!channel>" not in text
+
+
+def test_review_and_result_screens() -> None:
+    session = session_at("system_operations", 3, 7)
+    assert session.state.value == "reviewing"
+    _, review = ib.screen(ENGINE, session)
+    check(review)
+    snapshot("review", review)
+    person = rb.result_blocks(record("system_operations", 3), FW)
+    manager = rb.result_blocks(record("system_operations", 3), FW, for_manager=True)
+    check(person)
+    check(manager)
+    snapshot("result_manager", manager)
+    person_text = json.dumps(person, ensure_ascii=False)
+    manager_text = json.dumps(manager, ensure_ascii=False)
+    assert "レベル 3" in person_text and "レベル 4" in person_text
+    assert "根拠メモ" not in person_text
+    assert "根拠メモ" in manager_text
+    assert "&lt;!channel&gt; 基幹系 &amp; &lt;@U999&gt;" in manager_text
+    assert "<!channel>" not in manager_text
+
+
+@pytest.mark.parametrize("size", [1, 200, 1000])
+def test_team_summary_is_split_within_limits(size: int) -> None:
+    rows = [rb.TeamRow(f"U{i:05d}", "システムオペレーション", "3", "2026-11-23", "完了", "4") for i in range(size)]
+    messages = rb.team_messages(rows)
+    for blocks in messages:
+        check(blocks)
+    shown = "".join(json.dumps(m, ensure_ascii=False) for m in messages)
+    assert all(f"<@U{i:05d}>" in shown for i in range(size))
+
+
+def test_home_and_modal_views() -> None:
+    session = session_at("customer_support", 4, 3)
+    home = rb.home_view(session, [record("customer_support", 4)], FW, is_manager=True)
+    View(**home).validate_json()  # type: ignore[arg-type]
+    modal = rb.note_modal(session)
+    View(**modal).validate_json()  # type: ignore[arg-type]
+
+
+def test_level_and_help() -> None:
+    for sp in FW.job_category.specialties:
+        for level in range(1, 6):
+            check(rb.level_blocks(FW, sp.id, level))
+    check(rb.level_blocks(FW, "system_operations", 6))
+    check(rb.help_blocks())
+
+
+def test_escape() -> None:
+    assert escape("<@U1> & <!here>") == "&lt;@U1&gt; &amp; &lt;!here&gt;"

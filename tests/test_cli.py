@@ -1,0 +1,98 @@
+"""`itss-bot evaluate`, `framework validate` and `lookup`, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+DATA = Path(__file__).resolve().parents[1] / "framework_data" / "data" / "operations.yaml"
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*-level*.yaml")), ids=lambda p: p.stem)
+def test_each_documented_example_gets_its_level(path: Path) -> None:
+    expected = int(re.search(r"level(\d)", path.stem).group(1))  # type: ignore[union-attr]
+    result = runner.invoke(app, ["evaluate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["level"] == expected
+    assert data["next_level"] == (expected + 1 if expected < 5 else None)
+    assert {"specialty", "level", "next_level", "missing", "dimensions"} <= data.keys()
+    human = runner.invoke(app, ["evaluate", str(path)])
+    assert human.exit_code == 0
+    assert f"レベル {expected}" in human.stdout
+
+
+def test_list_keeps_input_order_and_unknowns() -> None:
+    result = runner.invoke(app, ["evaluate", str(EXAMPLES / "team.yaml"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [d["person"] for d in data] == ["佐藤", "鈴木", "高橋"]
+    assert [d["level"] for d in data] == [1, 3, 0]
+    takahashi = data[2]
+    assert takahashi["decided"] is False
+    assert all(m["answer"].endswith("未回答") for m in takahashi["missing"])
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ("specialty: devops\nfacts: {}\n", "entry.specialty: unknown specialty 'devops'"),
+        ("specialty: system_operations\nfacts: {rol: member}\n", "entry.facts.rol: unknown fact id"),
+        ("specialty: system_operations\nfacts: {sites: 3}\n", "does not apply to this specialty"),
+        ("specialty: system_operations\nfacts: {peak_staff: たくさん}\n", "entry.facts.peak_staff"),
+        ("- person: A\n  specialty: system_operations\n  facts: {role: 社長}\n", "entry[0] (A).facts.role"),
+        ("specialty: [\n", "not valid YAML"),
+    ],
+)
+def test_bad_answers_name_entry_and_field(tmp_path: Path, doc: str, message: str) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(doc, encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(path)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_framework_validate_accepts_the_bundled_file() -> None:
+    result = runner.invoke(app, ["framework", "validate", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.stdout and "11 indicators" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("edit", "path_in_error"),
+    [
+        (("fact: role, value: head}", "fact: rank, value: head}"), "criteria[0].when.fact: unknown fact 'rank'"),
+        (("  several_min: 2", "  several_min: zero"), "settings.several_min"),
+        (("- id: system_operations_l4\n    level: 4", "- id: system_operations_l4\n    level: 9"), "indicators[1].level"),
+    ],
+)
+def test_framework_validate_names_the_bad_field(
+    tmp_path: Path, edit: tuple[str, str], path_in_error: str
+) -> None:
+    text = DATA.read_text(encoding="utf-8")
+    assert edit[0] in text
+    bad = tmp_path / "fw.yaml"
+    bad.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    result = runner.invoke(app, ["framework", "validate", str(bad)])
+    assert result.exit_code == 2
+    assert path_in_error in result.stderr
+
+
+def test_lookup_cli() -> None:
+    result = runner.invoke(app, ["lookup", "バックアップ"])
+    assert result.exit_code == 0, result.output
+    assert "バックアップ" in result.stdout
+    as_json = runner.invoke(app, ["lookup", "SO", "レベル4", "--json"])
+    assert as_json.exit_code == 0
+    assert json.loads(as_json.stdout)
+    missing = runner.invoke(app, ["lookup", "存在しない語"])
+    assert missing.exit_code == 1
+    assert "見つかりませんでした" in missing.stdout
