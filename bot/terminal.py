@@ -27,11 +27,12 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
         table = Table(title=f"レベル {result.next_level} の達成度指標", show_lines=True)
         table.add_column("観点", no_wrap=True)
         table.add_column("判定", no_wrap=True)
-        table.add_column("基準")
+        table.add_column("基準", overflow="fold")
         for dim in verdict.dimensions:
             table.add_row(dim.name, MARK[dim.status], dim.text)
         console.print(table)
     if result.missing:
         console.print(f"[bold]レベル {result.next_level} に向けて不足している根拠[/bold]")
         for m in result.missing:
-            console.print(f"  {MARK[m.status]} [{m.dimension_name}] {m.rule}  （回答: {m.answer}）")
+            console.print(f"  {MARK[m.status]} {m.dimension_name}: {m.rule}", highlight=False)
+            console.print(f"      回答 → {m.answer}", style="dim", highlight=False)
