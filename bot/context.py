@@ -9,9 +9,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from framework_data.search import SkillIndex
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -22,6 +21,9 @@ from flows.service import InterviewService
 from flows.session import PersonKey
 from flows.storage.base import SessionStore, StoreUnavailableError
 from framework_data.models import Framework
+
+if TYPE_CHECKING:
+    from framework_data.search import SkillIndex
 
 log = logging.getLogger("itss.bot")
 
@@ -54,6 +56,8 @@ class BotContext:
 
     @cached_property
     def index(self) -> SkillIndex:
+        from framework_data.search import SkillIndex
+
         return SkillIndex(self.framework)
 
     def defer(

@@ -122,7 +122,9 @@ def _command(action: str, ref: ids.Ref, **kw: Any) -> Command:
 def register(app: App, ctx: BotContext) -> None:
     def clicked(body: dict[str, Any], make: Any) -> None:
         action = body["actions"][0]
-        ref = ids.Ref.decode(action.get("value") or _block_ref(action))
+        # Number inputs carry their reference in the block id; their value is what was typed.
+        carrier = _block_ref(action) if action.get("action_id") == ids.NUMBER else action.get("value")
+        ref = ids.Ref.decode(carrier)
         key = _key(body)
         if ref is None:
             ctx.defer(_note_stale, ctx, body, STALE_NOTE, notify=key)

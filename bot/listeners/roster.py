@@ -10,7 +10,7 @@ from bot.blocks.common import escape, split_sections
 from bot.context import BotContext
 from flows.session import PersonKey
 
-MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$|^@?([A-Z][A-Z0-9]{2,})$")
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]+)$")
 USAGE = (
     "使い方（管理者のみ）:\n"
     "`/itss roster set @メンバー @マネージャー [@マネージャー2 …]`\n"

@@ -1,0 +1,119 @@
+"""`itss-bot console` as a person uses it: a real process, answers piped to stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from flows.facts import FactValue
+from flows.personas import persona
+from flows.planner import next_fact
+from framework_data.loader import load_default
+
+FW = load_default()
+BIN = Path(sys.executable).parent / "itss-bot"
+
+
+def typed(specialty: str, fact_id: str, value: FactValue) -> str:
+    """What a person types at the console prompt for this answer."""
+    fact = FW.fact(fact_id)
+    options = [o.id for o in fact.options_for(specialty)]
+    if fact.kind == "bool":
+        return "y" if value else "n"
+    if fact.kind == "ordinal":
+        return str(options.index(str(value)) + 1)
+    if fact.kind == "set":
+        assert isinstance(value, frozenset)
+        return ",".join(str(options.index(v) + 1) for v in sorted(value)) or "0"
+    assert isinstance(value, int)
+    return f"{value:,}円" if fact.number_kind == "yen" else f"約{value}{fact.unit}"
+
+
+def script(specialty: str, level: int) -> list[str]:
+    facts = persona(specialty, level)
+    known: dict[str, FactValue] = {}
+    lines = []
+    while (fact := next_fact(FW, specialty, known)) is not None:
+        known[fact] = facts[fact]
+        lines.append(typed(specialty, fact, facts[fact]))
+    return lines
+
+
+def run(args: list[str], lines: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN), "console", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "120", **env},
+        check=False,
+    )
+
+
+def without_redis() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("REDIS_URL", None)
+    return {k: v for k, v in env.items() if k != "REDIS_URL"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("specialty", "level"), [("system_operations", 3), ("network_operations", 5), ("customer_support", 1)]
+)
+def test_full_interview_on_the_embedded_store(specialty: str, level: int) -> None:
+    env = without_redis()
+    proc = subprocess.run(
+        [str(BIN), "console", "--specialty", specialty, "--user", "newcomer"],
+        input="\n".join([*script(specialty, level), ""]) + "\n",
+        capture_output=True, text=True, timeout=60, env={**env, "COLUMNS": "120"}, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    name = FW.specialty(specialty).name
+    assert f"{name}: レベル {level}" in proc.stdout
+    assert "質問 1 / ≤" in proc.stdout
+    if level < 5:
+        assert f"レベル {level + 1} に向けて不足している根拠" in proc.stdout
+
+
+@pytest.mark.slow
+def test_bad_input_is_explained_and_asked_again() -> None:
+    lines = ["2", "たくさん", "-3", "10〜20人", "3", *script("system_operations", 3)[2:], ""]
+    proc = run(["--specialty", "system_operations"], lines, without_redis())
+    assert proc.returncode == 0, proc.stderr
+    assert "範囲ではなく" in proc.stdout
+    assert "システムオペレーション: レベル 3" in proc.stdout
+
+
+@pytest.mark.slow
+def test_pause_and_resume_in_a_new_process_on_redis(redis_url: str) -> None:
+    user = f"t{uuid.uuid4().hex[:12]}"
+    answers = script("customer_support", 4)
+    env = {"REDIS_URL": redis_url}
+    first = run(["--specialty", "customer_support", "--user", user], [*answers[:3], "q"], env)
+    assert first.returncode == 0, first.stderr
+    assert "中断しました" in first.stdout
+    second = run(["--resume", "--user", user], [*answers[3:], ""], env)
+    assert second.returncode == 0, second.stderr
+    assert "3 件回答済み" in second.stdout
+    assert "カスタマサポート: レベル 4" in second.stdout
+    third = run(["--resume", "--user", user], [], env)
+    assert "再開できるインタビューはありません" in third.stdout
+
+
+def test_resume_without_redis_is_refused() -> None:
+    proc = run(["--resume"], [], without_redis())
+    assert proc.returncode == 2
+    assert "REDIS_URL" in proc.stderr
+
+
+def test_redis_down_is_a_clear_error() -> None:
+    proc = run(["--specialty", "system_operations"], ["1"], {"REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert proc.returncode == 2
+    assert "127.0.0.1:1" in proc.stderr
+    assert "Traceback" not in proc.stderr

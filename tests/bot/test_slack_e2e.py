@@ -1,0 +1,260 @@
+"""The Slack app end to end: signed requests in, Web API calls out (recorded by the mock),
+interviews stored in a real Redis."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from bot import ids
+from flows.personas import persona
+from flows.session import PersonKey
+from flows.storage.redis_store import RedisStore
+from tests.bot.slack_env import Bot, Person, blocks_text, running_bot
+from tests.slack_mock import MockSlackApi
+
+TEAM = "T0001"
+
+
+@pytest.fixture
+def api() -> Iterator[MockSlackApi]:
+    with MockSlackApi() as mock:
+        yield mock
+
+
+@pytest.fixture
+def bot(api: MockSlackApi, redis_store: RedisStore, redis_url: str) -> Iterator[Bot]:
+    with running_bot(api, redis_store, redis_url) as running:
+        yield running
+
+
+def finish_interview(person: Person, specialty_level: tuple[str, int]) -> None:
+    specialty, level = specialty_level
+    facts = persona(specialty, level)
+    while True:
+        posts = len(person.posts())
+        screen = person.screen()
+        if ids.CONFIRM in blocks_text(screen.args["blocks"]):
+            person.click(person.button(screen, ids.CONFIRM), screen)
+            return
+        person.answer(facts[person.current_fact()], screen)
+        person.wait_posts(posts + 1)
+
+
+def test_full_interview_by_clicks_reaches_person_and_manager(bot: Bot) -> None:
+    bot.store.set_managers(TEAM, {"U100": ["UMGR"]})
+    alice = Person(bot, "U100")
+    ack = alice.command("start SO")
+    assert "DM" in ack["text"]
+    alice.wait_posts(1)
+    assert "質問 1 / ≤" in blocks_text(alice.screen().args["blocks"])
+    finish_interview(alice, ("system_operations", 3))
+    manager = Person(bot, "UMGR")
+    manager_dm = manager.wait_posts(1)[0]
+    result_dm = alice.wait_posts(len(alice.posts()) + 0)[-1]
+    assert "レベル 3" in manager_dm.args["text"]
+    manager_text = blocks_text(manager_dm.args["blocks"])
+    assert "<@U100>" in manager_text
+    assert "レベル 4 に向けて不足している根拠" in manager_text
+    deadline = time.monotonic() + 5
+    while "判定結果" not in (result_dm.args.get("text") or "") and time.monotonic() < deadline:
+        result_dm = alice.posts()[-1]
+        time.sleep(0.01)
+    assert "システムオペレーション レベル 3" in result_dm.args["text"]
+    # every answered question message was updated in place to show the recorded answer
+    updates = [c for c in bot.api.calls("chat.update") if c.args.get("channel") == "DU100"]
+    assert any(":white_check_mark: メンバー" in blocks_text(c.args["blocks"]) for c in updates)
+    # the result is stored, the session is gone
+    key = PersonKey(team=TEAM, user="U100")
+    assert bot.store.load(key) is None
+    assert bot.store.latest(key)["system_operations"].result.level == 3
+
+
+def test_no_manager_on_record_tells_person_and_admins(bot: Bot) -> None:
+    bob = Person(bot, "U200")
+    bob.command("start CS")
+    bob.wait_posts(1)
+    finish_interview(bob, ("customer_support", 1))
+    admin = Person(bot, "UADMIN")
+    assert "<@U200>" in admin.wait_posts(1)[0].args["text"]
+    texts = [c.args["text"] for c in bob.wait_posts(3)]
+    assert any("マネージャーが名簿に登録されていない" in t for t in texts)
+
+
+def test_rejected_number_is_explained_inline_and_asked_again(bot: Bot) -> None:
+    carol = Person(bot, "U300")
+    carol.command("start system_operations")
+    carol.wait_posts(1)
+    carol.answer("member")
+    carol.wait_posts(2)
+    question = carol.screen()
+    assert carol.current_fact() == "operations_count"
+    carol.type_number("10〜20回", question)
+    update = carol.wait_method("chat.update", 2)[-1]
+    assert "範囲ではなく" in blocks_text(update.args["blocks"])
+    carol.type_number("３回", question)
+    carol.wait_posts(3)
+    session = carol.bot.store.load(PersonKey(team=TEAM, user="U300"))
+    assert session is not None
+    assert session.answers["operations_count"] == 3
+
+
+def test_stale_and_double_clicks_apply_once(bot: Bot) -> None:
+    dave = Person(bot, "U400")
+    dave.command("start NO")
+    dave.wait_posts(1)
+    first = dave.screen()
+    button = dave.button(first, ids.ANSWER, "leader")
+    threads = [threading.Thread(target=dave.click, args=(button, first)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    dave.wait_posts(2)
+    ephemeral = dave.wait_method("chat.postEphemeral", 3)
+    assert all("最新のメッセージ" in c.args["text"] or "古い" in c.args["text"] for c in ephemeral)
+    session = bot.store.load(PersonKey(team=TEAM, user="U400"))
+    assert session is not None
+    assert session.answers == {"role": "leader"}
+    assert session.asked == ["role"]
+    # an old button clicked later: a short ephemeral note, nothing changes
+    dave.click(dave.button(first, ids.ANSWER, "head"), first)
+    dave.wait_method("chat.postEphemeral", 4)
+    again = bot.store.load(PersonKey(team=TEAM, user="U400"))
+    assert again is not None
+    assert again.answers == {"role": "leader"}
+    assert again.step == session.step
+
+
+def test_resume_after_app_restart(api: MockSlackApi, redis_store: RedisStore, redis_url: str) -> None:
+    with running_bot(api, redis_store, redis_url) as bot:
+        erin = Person(bot, "U500")
+        erin.command("start CS")
+        erin.wait_posts(1)
+        erin.answer("member")
+        erin.wait_posts(2)
+        screen_before = erin.screen()
+    # a new app instance (same Redis), as after a deploy: the old message still works
+    with running_bot(api, redis_store, redis_url) as bot2:
+        erin2 = Person(bot2, "U500")
+        assert erin2.current_fact() == "operations_count"
+        erin2.type_number("5", screen_before)
+        erin2.wait_posts(3)
+        erin2.command("start")
+        texts = [c.args["text"] for c in erin2.wait_posts(5)]
+        assert any("再開します（2 件回答済み）" in t for t in texts)
+
+
+def test_back_pause_resume_by_buttons(bot: Bot) -> None:
+    fay = Person(bot, "U600")
+    fay.command("start SO")
+    fay.wait_posts(1)
+    fay.answer("head")
+    fay.wait_posts(2)
+    second = fay.screen()
+    fay.click(fay.button(second, ids.BACK), second)
+    update = fay.wait_method("chat.update", 2)[-1]
+    assert "前回の回答: 責任者" in blocks_text(update.args["blocks"])
+    fay.click(fay.button(second, ids.PAUSE), second)
+    time.sleep(0.3)  # the click above is for an older step: nothing may change
+    session = bot.store.load(PersonKey(team=TEAM, user="U600"))
+    assert session is not None
+    assert session.state.value == "asking"
+    assert session.current == "role"
+
+
+def test_lookup_and_level_are_ephemeral_and_readable(bot: Bot) -> None:
+    gil = Person(bot, "U700")
+    found = gil.command("skill バックアップ")
+    text = json.dumps(found, ensure_ascii=False)
+    assert "バックアップ" in text
+    assert found.get("response_type", "ephemeral") == "ephemeral"
+    assert len(found["blocks"]) <= 50
+    level = gil.command("level CS 5")
+    assert "カスタマサポート レベル 5" in json.dumps(level, ensure_ascii=False)
+    usage = gil.command("level")
+    assert "使い方" in usage["text"]
+    unknown = gil.command("dance")
+    assert "dance" in unknown["text"]
+    assert "/itss help" in unknown["text"]
+    helped = gil.command("")
+    assert "/itss start" in json.dumps(helped, ensure_ascii=False)
+
+
+def test_team_summary_for_200_members_within_limits(bot: Bot) -> None:
+    members = [f"UM{i:04d}" for i in range(200)]
+    bot.store.set_managers(TEAM, {m: ["UBOSS"] for m in members})
+    boss = Person(bot, "UBOSS")
+    boss.command("team")
+    upload = bot.api.wait_for("files.completeUploadExternal")
+    posts = boss.wait_posts(1)
+    shown = "".join(blocks_text(c.args["blocks"]) for c in posts)
+    assert all(f"<@{m}>" in shown for m in members)
+    for call in posts:
+        assert len(call.args["blocks"]) <= 50
+        for block in call.args["blocks"]:
+            assert len((block.get("text") or {}).get("text", "")) <= 3000
+    csv_body = next(c for c in bot.api.calls("upload")).body.decode()
+    assert csv_body.count("\n") == 201
+    assert "未着手" in csv_body
+    assert upload
+
+
+def test_authorization_denials(bot: Bot) -> None:
+    bot.store.set_managers(TEAM, {"U900": ["UMGR9"]})
+    outsider = Person(bot, "U901")
+    outsider.command("roster set <@U901> <@U902>")
+    outsider.command("team")
+    outsider.command("team all")
+    replies = bot.api.wait_for("response_url", 3)
+    texts = [r.args.get("text", "") for r in replies]
+    assert any("管理者のみ" in t for t in texts)
+    assert any("部下が登録されていません" in t for t in texts)
+    assert bot.store.roster(TEAM) == {"U900": ["UMGR9"]}
+    assert not any("U900" in t for t in texts), "a denial reveals nothing about others"
+
+
+def test_admin_roster_import_is_all_or_nothing(bot: Bot) -> None:
+    admin = Person(bot, "UADMIN")
+    admin.command("roster import\n<@U1>,<@U2>\nU3,U2\nnot a line\nU4,")
+    bad = bot.api.wait_for("response_url", 1)[-1].args["text"]
+    assert "3 行目" in bad
+    assert "4 行目" in bad
+    assert bot.store.roster(TEAM) == {}
+    admin.command("roster import\n<@U1|one>,<@U2>\nU3,U2")
+    done = bot.api.wait_for("response_url", 2)[-1].args["text"]
+    assert "2 人分" in done, done
+    assert bot.store.roster(TEAM) == {"U1": ["U2"], "U3": ["U2"]}
+
+
+def test_forged_and_stale_signatures_are_rejected(bot: Bot) -> None:
+    forged = bot.slack.slash("U1", "help", forge=True)
+    assert forged.status == 401
+    stale = bot.slack.slash("U1", "help", timestamp=int(time.time()) - 600)
+    assert stale.status == 401
+    assert not bot.api.calls("chat.postMessage")
+
+
+def test_app_home_and_repeated_event(bot: Bot) -> None:
+    first = bot.slack.app_home_opened("U111", event_id="Ev1")
+    again = bot.slack.app_home_opened("U111", event_id="Ev1", retry_num=1)
+    assert first.status == again.status == 200
+    bot.api.wait_for("views.publish")
+    time.sleep(0.3)
+    assert len(bot.api.calls("views.publish")) == 1
+
+
+def test_forget_deletes_everything(bot: Bot) -> None:
+    hal = Person(bot, "U120")
+    hal.command("start SO")
+    hal.wait_posts(1)
+    confirm = hal.command("forget")
+    button = next(e for b in confirm["blocks"] for e in b.get("elements", []) if e.get("action_id") == ids.FORGET)
+    result = bot.slack.block_action("U120", ids.FORGET, button["value"], channel_id="C0001")
+    assert result.status == 200
+    bot.api.wait_for("response_url")
+    assert bot.store.load(PersonKey(team=TEAM, user="U120")) is None
