@@ -1,10 +1,40 @@
 """Session storage: a small protocol with an in-process and a Redis implementation."""
 
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
 from flows.storage.base import (
     MemberSnapshot,
     SessionStore,
     StaleWriteError,
     StoreUnavailableError,
 )
+from flows.storage.memory import MemoryStore
 
-__all__ = ["MemberSnapshot", "SessionStore", "StaleWriteError", "StoreUnavailableError"]
+__all__ = [
+    "MemberSnapshot",
+    "MemoryStore",
+    "SessionStore",
+    "StaleWriteError",
+    "StoreUnavailableError",
+    "open_store",
+]
+
+REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
+
+
+def open_store(url: str | None, *, session_ttl_seconds: int) -> SessionStore:
+    """None, "" or memory:// → an in-process MemoryStore; redis://, rediss://, unix:// →
+    RedisStore (imported only then: the core does not need redis). Does not connect yet."""
+    if not url or url == "memory://":
+        return MemoryStore(session_ttl_seconds=session_ttl_seconds)
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in REDIS_SCHEMES:
+        from flows.storage.redis_store import RedisStore
+
+        return RedisStore.from_url(url, session_ttl_seconds=session_ttl_seconds)
+    raise ValueError(
+        f"unsupported store URL scheme {scheme + '://' if scheme else '(none)'}: "
+        "use redis://, rediss://, unix:// or memory://"
+    )

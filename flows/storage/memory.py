@@ -1,0 +1,223 @@
+"""An in-process SessionStore: one lock, deep copies in and out, the same semantics as Redis.
+
+Used by the terminal console without REDIS_URL and by tests. Sessions expire
+`session_ttl_seconds` after their last save (measured with the injected `clock`, seconds as a
+float, `time.monotonic` by default); results and rosters never expire; event ids expire after
+the ttl given to `claim_event`. Nothing survives the process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+from flows.session import InterviewSession, PersonKey, ResultRecord
+from flows.storage.base import MemberSnapshot, StaleWriteError
+
+DEFAULT_SESSION_TTL = 30 * 86400
+_SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
+
+_Person = tuple[str, str]  # (team, user)
+
+
+def _person(key: PersonKey) -> _Person:
+    return (key.team, key.user)
+
+
+_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")  # as PersonKey; Redis puts it in a hash tag
+
+
+def check_team(team: str) -> str:
+    if not _ID.match(team):
+        raise ValueError(f"team {team!r}: use letters, digits, '.', '_' or '-' (max 64)")
+    return team
+
+
+def check_completion(session: InterviewSession, record: ResultRecord) -> None:
+    """A result record belongs to the person whose session it completes."""
+    if (record.team, record.user) != (session.team, session.user):
+        raise ValueError(
+            f"result of {record.team}/{record.user} cannot complete the session of "
+            f"{session.team}/{session.user}"
+        )
+
+
+def check_assignments(assignments: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Manager lists as lists; a bare string is refused (it is a Sequence[str] of letters)."""
+    checked: dict[str, list[str]] = {}
+    for member, managers in assignments.items():
+        if isinstance(managers, str) or not all(isinstance(m, str) for m in managers):
+            raise TypeError(f"managers of {member!r} must be a list of user ids")
+        checked[member] = list(managers)
+    return checked
+
+
+class MemoryStore:
+    """SessionStore in a dict. Thread-safe; callers never share objects with the store."""
+
+    def __init__(
+        self,
+        *,
+        session_ttl_seconds: int = DEFAULT_SESSION_TTL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if session_ttl_seconds < 1:
+            raise ValueError("session_ttl_seconds must be at least 1")
+        self.session_ttl_seconds = session_ttl_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._sessions: dict[_Person, tuple[InterviewSession, float]] = {}  # → (session, expiry)
+        self._history: dict[_Person, list[ResultRecord]] = {}
+        self._latest: dict[_Person, dict[str, ResultRecord]] = {}
+        self._rosters: dict[str, dict[str, list[str]]] = {}
+        self._events: dict[str, float] = {}  # event id → expiry
+        self._writes = 0
+
+    # ----------------------------------------------------------------- helpers (lock held)
+
+    def _current(self, person: _Person, now: float) -> InterviewSession | None:
+        entry = self._sessions.get(person)
+        if entry is None:
+            return None
+        if now >= entry[1]:
+            del self._sessions[person]
+            return None
+        return entry[0]
+
+    def _wrote(self, now: float) -> None:
+        self._writes += 1
+        if self._writes % _SWEEP_EVERY:
+            return
+        for person in [p for p, (_, exp) in self._sessions.items() if now >= exp]:
+            del self._sessions[person]
+        for event in [e for e, exp in self._events.items() if now >= exp]:
+            del self._events[event]
+
+    # ----------------------------------------------------------------- sessions
+
+    def load(self, key: PersonKey) -> InterviewSession | None:
+        with self._lock:
+            session = self._current(_person(key), self._clock())
+            return None if session is None else session.model_copy(deep=True)
+
+    def save(self, session: InterviewSession, *, expected_step: int | None) -> None:
+        copy = session.model_copy(deep=True)
+        person = (session.team, session.user)
+        with self._lock:
+            now = self._clock()
+            stored = self._current(person, now)
+            stored_step = None if stored is None else stored.step
+            if stored_step != expected_step:
+                raise StaleWriteError(
+                    f"session of {session.team}/{session.user} is at step {stored_step}, "
+                    f"not {expected_step}"
+                )
+            self._sessions[person] = (copy, now + self.session_ttl_seconds)
+            self._wrote(now)
+
+    def delete_session(self, key: PersonKey, *, expected_step: int) -> None:
+        person = _person(key)
+        with self._lock:
+            stored = self._current(person, self._clock())
+            if stored is None or stored.step != expected_step:
+                raise StaleWriteError(
+                    f"session of {key.team}/{key.user} is not at step {expected_step}"
+                )
+            del self._sessions[person]
+
+    def complete(
+        self, session: InterviewSession, record: ResultRecord, *, expected_step: int
+    ) -> None:
+        check_completion(session, record)
+        copy = record.model_copy(deep=True)
+        person = (session.team, session.user)
+        with self._lock:
+            stored = self._current(person, self._clock())
+            if stored is None or stored.step != expected_step:
+                latest = self._latest.get(person, {}).get(record.specialty)
+                if stored is None and latest == record:
+                    return  # this very completion was already stored (same as Redis's retry)
+                raise StaleWriteError(
+                    f"session of {session.team}/{session.user} is not at step {expected_step}"
+                )
+            del self._sessions[person]
+            self._history.setdefault(person, []).append(copy)
+            self._latest.setdefault(person, {})[record.specialty] = copy
+
+    # ----------------------------------------------------------------- results
+
+    def history(self, key: PersonKey) -> list[ResultRecord]:
+        with self._lock:
+            return [r.model_copy(deep=True) for r in self._history.get(_person(key), [])]
+
+    def latest(self, key: PersonKey) -> dict[str, ResultRecord]:
+        with self._lock:
+            return {
+                sp: r.model_copy(deep=True) for sp, r in self._latest.get(_person(key), {}).items()
+            }
+
+    def snapshot(self, team: str, users: Sequence[str]) -> dict[str, MemberSnapshot]:
+        keys = [PersonKey(team=team, user=user) for user in users]  # as Redis: valid ids only
+        out: dict[str, MemberSnapshot] = {}
+        with self._lock:
+            now = self._clock()
+            for key in keys:
+                person, user = _person(key), key.user
+                session = self._current(person, now)
+                out[user] = MemberSnapshot(
+                    session=None if session is None else session.model_copy(deep=True),
+                    latest={
+                        sp: r.model_copy(deep=True)
+                        for sp, r in self._latest.get(person, {}).items()
+                    },
+                )
+        return out
+
+    def forget(self, key: PersonKey) -> None:
+        person = _person(key)
+        with self._lock:
+            self._sessions.pop(person, None)
+            self._history.pop(person, None)
+            self._latest.pop(person, None)
+            roster = self._rosters.get(key.team)
+            if roster is not None:
+                roster.pop(key.user, None)
+                if not roster:
+                    del self._rosters[key.team]
+
+    # ----------------------------------------------------------------- roster
+
+    def roster(self, team: str) -> dict[str, list[str]]:
+        check_team(team)
+        with self._lock:
+            return {m: list(ms) for m, ms in self._rosters.get(team, {}).items()}
+
+    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
+        check_team(team)
+        checked = check_assignments(assignments)  # before any change: all or nothing
+        with self._lock:
+            roster = self._rosters.setdefault(team, {})
+            for member, managers in checked.items():
+                if managers:
+                    roster[member] = managers
+                else:
+                    roster.pop(member, None)
+            if not roster:
+                del self._rosters[team]
+
+    # ----------------------------------------------------------------- events, health
+
+    def claim_event(self, event_id: str, ttl_seconds: int) -> bool:
+        with self._lock:
+            now = self._clock()
+            expiry = self._events.get(event_id)
+            if expiry is not None and now < expiry:
+                return False
+            self._events[event_id] = now + ttl_seconds
+            self._wrote(now)
+            return True
+
+    def ping(self) -> None:
+        return None

@@ -1,0 +1,385 @@
+"""The Redis SessionStore: compare-and-set Lua scripts, one round trip per operation.
+
+Keys (`P` is the prefix, `itss` by default; `T`/`U` are the Slack team and user ids). All keys
+of one person share the Redis Cluster hash tag `{T:U}`, so the multi-key Lua scripts stay
+legal on a cluster:
+
+    P:{T:U}:session   HASH  step → "12", data → InterviewSession JSON, op → id of the save
+                            that wrote it. Expires session_ttl_seconds (30 days) after the
+                            last save.
+    P:{T:U}:history   LIST  ResultRecord JSON, oldest first (RPUSH). Never expires.
+    P:{T:U}:latest    HASH  specialty → ResultRecord JSON. Never expires.
+    P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
+    P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
+
+Values are pydantic JSON (`model_dump_json()`) and carry `schema_version`; every value read
+is validated with its model and one that fails raises CorruptValueError naming the key; data
+is never dropped silently. docs/storage.md describes the scripts and round trips.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import redis
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from redis.backoff import ExponentialBackoff
+from redis.connection import SSLConnection, UnixDomainSocketConnection
+from redis.exceptions import BusyLoadingError, InvalidResponse, ReadOnlyError
+from redis.retry import Retry
+
+from flows.session import InterviewSession, PersonKey, ResultRecord
+from flows.storage.base import MemberSnapshot, StaleWriteError, StoreUnavailableError
+from flows.storage.memory import (
+    DEFAULT_SESSION_TTL,
+    check_assignments,
+    check_completion,
+    check_team,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+# Raised by redis-py when the server cannot serve us: down, unreachable, slow, still loading
+# its dataset after a restart, a replica during failover, or not Redis at all (a URL that
+# points at another service). BusyLoadingError is a ConnectionError already; it is listed to
+# say that it is meant.
+UNAVAILABLE: tuple[type[Exception], ...] = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    BusyLoadingError,
+    ReadOnlyError,
+    InvalidResponse,
+)
+
+_PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_MANAGERS = TypeAdapter(list[str])
+
+# KEYS[1] session; ARGV: expected step ("" = must be absent), new step, data, ttl, op id.
+# 1 = written; 2 = this very save was already written (redis-py resent it after the
+# connection dropped before the reply came); 0 = stale.
+SAVE = """
+local cur = redis.call('HGET', KEYS[1], 'step')
+local ok
+if ARGV[1] == '' then ok = (cur == false) else ok = (cur == ARGV[1]) end
+if not ok then
+  if cur and redis.call('HGET', KEYS[1], 'op') == ARGV[5] then return 2 end
+  return 0
+end
+redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+# KEYS[1] session, KEYS[2] history, KEYS[3] latest; ARGV: expected step, record, specialty.
+# 2 = already completed with this very record (a retry); a second RPUSH would duplicate it.
+COMPLETE = """
+local cur = redis.call('HGET', KEYS[1], 'step')
+if cur ~= ARGV[1] then
+  if cur == false and redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then return 2 end
+  return 0
+end
+redis.call('DEL', KEYS[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
+return 1
+"""
+
+# KEYS[1] session; ARGV: expected step.
+DELETE = """
+if redis.call('HGET', KEYS[1], 'step') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+"""
+
+# KEYS[1] event; ARGV: claim token, ttl. The token makes a retried claim still count as first.
+CLAIM = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0
+"""
+
+
+class CorruptValueError(ValueError):
+    """A stored value does not validate against its model (or is not JSON). Nothing is
+    dropped: the caller sees which key holds it and why."""
+
+    def __init__(self, key: str, detail: str) -> None:
+        self.key = key
+        super().__init__(f"stored value at {key} is invalid: {detail}")
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _problem(exc: ValidationError) -> str:
+    errors = exc.errors(include_url=False)
+    parts = [f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in errors[:3]]
+    more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+    return "; ".join(parts) + more
+
+
+def _parse(model: type[M], raw: bytes | str, where: str) -> M:
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise CorruptValueError(where, f"not a valid {model.__name__}: {_problem(exc)}") from exc
+
+
+def describe(client: redis.Redis) -> str:
+    """Where the client connects, as a URL without credentials: redis://host:port/db."""
+    pool = client.connection_pool
+    kwargs: dict[str, Any] = dict(getattr(pool, "connection_kwargs", {}))
+    cls = getattr(pool, "connection_class", None)
+    db = kwargs.get("db", 0)
+    if isinstance(cls, type) and issubclass(cls, UnixDomainSocketConnection):
+        return f"unix://{kwargs.get('path', '')}?db={db}"
+    scheme = "rediss" if isinstance(cls, type) and issubclass(cls, SSLConnection) else "redis"
+    host = str(kwargs.get("host", "localhost"))
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{kwargs.get('port', 6379)}/{db}"
+
+
+def client_options() -> dict[str, Any]:
+    """How `from_url` configures redis-py.
+
+    A refused, reset or dropped connection (and a server still loading its data) is retried
+    twice, after 100 ms and 200 ms: a restart or failover blip passes unnoticed. A timeout
+    (2 s to connect, 2 s for a reply) is not retried: redis-py would retry the connection
+    handshake inside each retry of the command, and a server that accepts connections but
+    does not answer would keep the caller waiting ~19 s instead of 2 s.
+    """
+    return {
+        "decode_responses": True,
+        "socket_connect_timeout": 2.0,
+        "socket_timeout": 2.0,
+        "health_check_interval": 30,
+        "retry": Retry(
+            ExponentialBackoff(cap=0.5, base=0.05),
+            retries=2,
+            supported_errors=(redis.exceptions.ConnectionError,),
+        ),
+    }
+
+
+class RedisStore:
+    """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
+    share one server, the Lua scripts make every session change a compare-and-set."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        session_ttl_seconds: int = DEFAULT_SESSION_TTL,
+        prefix: str = "itss",
+    ) -> None:
+        if session_ttl_seconds < 1:
+            raise ValueError("session_ttl_seconds must be at least 1")
+        if not _PREFIX.match(prefix):
+            raise ValueError(f"prefix {prefix!r}: use letters, digits, '.', '_', ':' or '-'")
+        self.client = client
+        self.session_ttl_seconds = session_ttl_seconds
+        self.prefix = prefix
+        self.where = describe(client)
+        self._save = client.register_script(SAVE)
+        self._complete = client.register_script(COMPLETE)
+        self._delete = client.register_script(DELETE)
+        self._claim = client.register_script(CLAIM)
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        session_ttl_seconds: int = DEFAULT_SESSION_TTL,
+        prefix: str = "itss",
+    ) -> RedisStore:
+        """A store on a new client (`client_options()`) for redis://, rediss:// or unix://
+        URLs. Connects lazily: a server that is down shows at the first call."""
+        client = redis.Redis.from_url(url, **client_options())
+        return cls(client, session_ttl_seconds=session_ttl_seconds, prefix=prefix)
+
+    def close(self) -> None:
+        """Close the client's connections (also those of a client passed in)."""
+        self.client.close()
+
+    def __repr__(self) -> str:
+        return f"RedisStore({self.where!r}, prefix={self.prefix!r})"
+
+    # ----------------------------------------------------------------- key names
+
+    def _person(self, key: PersonKey) -> str:
+        return f"{self.prefix}:{{{key.team}:{key.user}}}"
+
+    def session_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:session"
+
+    def history_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:history"
+
+    def latest_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:latest"
+
+    def roster_key(self, team: str) -> str:
+        return f"{self.prefix}:{{{check_team(team)}}}:roster"
+
+    def event_key(self, event_id: str) -> str:
+        return f"{self.prefix}:event:{event_id}"
+
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        try:
+            yield
+        except UNAVAILABLE as exc:
+            raise StoreUnavailableError(self.where, f"{type(exc).__name__}: {exc}") from exc
+
+    # ----------------------------------------------------------------- sessions
+
+    def load(self, key: PersonKey) -> InterviewSession | None:
+        name = self.session_key(key)
+        with self._reachable():
+            raw = self.client.hget(name, "data")
+        return None if raw is None else _parse(InterviewSession, raw, f"{name} (data)")
+
+    def save(self, session: InterviewSession, *, expected_step: int | None) -> None:
+        name = self.session_key(session.key)
+        args = [
+            "" if expected_step is None else str(expected_step),
+            str(session.step),
+            session.model_dump_json(),
+            str(self.session_ttl_seconds),
+            uuid.uuid4().hex,
+        ]
+        with self._reachable():
+            status = self._save(keys=[name], args=args)
+        if status == 0:
+            raise StaleWriteError(
+                f"{name} is not at step {expected_step}"
+                if expected_step is not None
+                else f"{name} already holds a session"
+            )
+
+    def delete_session(self, key: PersonKey, *, expected_step: int) -> None:
+        name = self.session_key(key)
+        with self._reachable():
+            status = self._delete(keys=[name], args=[str(expected_step)])
+        if status == 0:
+            raise StaleWriteError(f"{name} is not at step {expected_step}")
+
+    def complete(
+        self, session: InterviewSession, record: ResultRecord, *, expected_step: int
+    ) -> None:
+        check_completion(session, record)
+        key = session.key
+        name = self.session_key(key)
+        keys = [name, self.history_key(key), self.latest_key(key)]
+        args = [str(expected_step), record.model_dump_json(), record.specialty]
+        with self._reachable():
+            status = self._complete(keys=keys, args=args)
+        if status == 0:
+            raise StaleWriteError(f"{name} is not at step {expected_step}")
+
+    # ----------------------------------------------------------------- results
+
+    def history(self, key: PersonKey) -> list[ResultRecord]:
+        name = self.history_key(key)
+        with self._reachable():
+            raws = self.client.lrange(name, 0, -1)
+        return [_parse(ResultRecord, raw, f"{name}[{i}]") for i, raw in enumerate(raws)]
+
+    def latest(self, key: PersonKey) -> dict[str, ResultRecord]:
+        name = self.latest_key(key)
+        with self._reachable():
+            raws = self.client.hgetall(name)
+        return self._latest(name, raws)
+
+    @staticmethod
+    def _latest(name: str, raws: Mapping[bytes | str, bytes | str]) -> dict[str, ResultRecord]:
+        out: dict[str, ResultRecord] = {}
+        for field, raw in raws.items():
+            specialty = _text(field)
+            out[specialty] = _parse(ResultRecord, raw, f"{name} ({specialty})")
+        return out
+
+    def snapshot(self, team: str, users: Sequence[str]) -> dict[str, MemberSnapshot]:
+        """One pipelined round trip (2 commands per user), however many users."""
+        keys = [PersonKey(team=team, user=user) for user in dict.fromkeys(users)]
+        if not keys:
+            return {}
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.hget(self.session_key(key), "data")
+            pipe.hgetall(self.latest_key(key))
+        with self._reachable():
+            replies: list[Any] = pipe.execute()
+        out: dict[str, MemberSnapshot] = {}
+        for i, key in enumerate(keys):
+            raw, latest = replies[2 * i], replies[2 * i + 1]
+            name = self.session_key(key)
+            out[key.user] = MemberSnapshot(
+                session=None if raw is None else _parse(InterviewSession, raw, f"{name} (data)"),
+                latest=self._latest(self.latest_key(key), latest),
+            )
+        return out
+
+    def forget(self, key: PersonKey) -> None:
+        """Delete session, history and latest, and the person's own row of the team roster
+        (MULTI/EXEC). Rows of other members that name the person as manager stay."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self.session_key(key), self.history_key(key), self.latest_key(key))
+        pipe.hdel(self.roster_key(key.team), key.user)
+        with self._reachable():
+            pipe.execute()
+
+    # ----------------------------------------------------------------- roster
+
+    def roster(self, team: str) -> dict[str, list[str]]:
+        name = self.roster_key(team)
+        with self._reachable():
+            raws = self.client.hgetall(name)
+        out: dict[str, list[str]] = {}
+        for field, raw in raws.items():
+            member = _text(field)
+            try:
+                out[member] = _MANAGERS.validate_json(raw)
+            except ValidationError as exc:
+                raise CorruptValueError(
+                    f"{name} ({member})", f"not a JSON list of user ids: {_problem(exc)}"
+                ) from exc
+        return out
+
+    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
+        """HSET the non-empty lists and HDEL the empty ones in one MULTI/EXEC."""
+        name = self.roster_key(team)
+        checked = check_assignments(assignments)
+        present = {m: json.dumps(ms) for m, ms in checked.items() if ms}
+        absent = [m for m, ms in checked.items() if not ms]
+        if not checked:
+            return
+        pipe = self.client.pipeline(transaction=True)
+        if present:
+            pipe.hset(name, mapping=present)  # type: ignore[arg-type]  # dict is invariant
+        if absent:
+            pipe.hdel(name, *absent)
+        with self._reachable():
+            pipe.execute()
+
+    # ----------------------------------------------------------------- events, health
+
+    def claim_event(self, event_id: str, ttl_seconds: int) -> bool:
+        if not event_id:
+            raise ValueError("event_id must not be empty")
+        name = self.event_key(event_id)
+        with self._reachable():
+            status = self._claim(keys=[name], args=[uuid.uuid4().hex, str(ttl_seconds)])
+        return bool(status == 1)
+
+    def ping(self) -> None:
+        with self._reachable():
+            self.client.ping()
