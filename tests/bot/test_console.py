@@ -13,6 +13,8 @@ import pytest
 from flows.facts import FactValue
 from flows.personas import persona
 from flows.planner import next_fact
+from flows.session import PersonKey
+from flows.storage import open_store
 from framework_data.loader import load_default
 
 FW = load_default()
@@ -104,6 +106,9 @@ def test_pause_and_resume_in_a_new_process_on_redis(redis_url: str) -> None:
     assert "カスタマサポート: レベル 4" in second.stdout
     third = run(["--resume", "--user", user], [], env)
     assert "再開できるインタビューはありません" in third.stdout
+    store = open_store(redis_url, session_ttl_seconds=60)
+    assert [r.result.level for r in store.history(PersonKey(team="console", user=user))] == [4]
+    store.forget(PersonKey(team="console", user=user))
 
 
 def test_resume_without_redis_is_refused() -> None:
