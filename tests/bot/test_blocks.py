@@ -15,12 +15,12 @@ from slack_sdk.models.views import View
 from bot.blocks import interview as ib
 from bot.blocks import results as rb
 from bot.blocks.common import MAX_BLOCKS, escape
-from framework_data.loader import load_default
 from flows.facts import to_json_value
 from flows.inference import evaluate
 from flows.interview import Command, Interview
 from flows.personas import persona
 from flows.session import InterviewSession, PersonKey, ResultRecord
+from framework_data.loader import load_default
 
 FW = load_default()
 ENGINE = Interview(FW)
@@ -119,7 +119,8 @@ def test_review_and_result_screens() -> None:
     snapshot("result_manager", manager)
     person_text = json.dumps(person, ensure_ascii=False)
     manager_text = json.dumps(manager, ensure_ascii=False)
-    assert "レベル 3" in person_text and "レベル 4" in person_text
+    assert "レベル 3" in person_text
+    assert "レベル 4" in person_text
     assert "根拠メモ" not in person_text
     assert "根拠メモ" in manager_text
     assert "&lt;!channel&gt; 基幹系 &amp; &lt;@U999&gt;" in manager_text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from framework_data.loader import load_default
 from flows.personas import persona
 from flows.planner import next_fact
+from framework_data.loader import load_default
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "interview.md"
 
