@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from typing import Any
 
@@ -43,7 +44,13 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[A
         settings.redis_url, session_ttl_seconds=settings.session_ttl_seconds
     )
     client = web_client(settings)
-    ctx = BotContext(settings=settings, framework=load_default(), store=store, client=client)
+    ctx = BotContext(
+        settings=settings,
+        framework=load_default(),
+        store=store,
+        client=client,
+        executor=ThreadPoolExecutor(settings.workers, "itss-after-ack"),
+    )
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret,

@@ -47,6 +47,7 @@ class BotContext:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(8, "itss-after-ack")
     )
+    _dm_channels: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def service(self) -> InterviewService:
@@ -84,8 +85,11 @@ class BotContext:
         return self.executor.submit(run)
 
     def dm_channel(self, user: str) -> str:
-        response = self.client.conversations_open(users=user)
-        channel: str = response["channel"]["id"]
+        """The DM channel with `user`; a user's DM id never changes, so it is opened once."""
+        channel = self._dm_channels.get(user)
+        if channel is None:
+            channel = str(self.client.conversations_open(users=user)["channel"]["id"])
+            self._dm_channels[user] = channel
         return channel
 
     def dm(self, user: str, *, text: str, blocks: list[Block] | None = None) -> bool:

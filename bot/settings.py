@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     itss_admins: Annotated[tuple[str, ...], NoDecode] = ()
     session_ttl_days: int = Field(default=30, ge=1, le=365)
     event_dedupe_seconds: int = Field(default=600, ge=10)
-    workers: int = Field(default=8, ge=1, le=64)
+    workers: int = Field(default=8, ge=1, le=64)  # threads for Web API calls after the ack
 
     @field_validator("itss_admins", mode="before")
     @classmethod

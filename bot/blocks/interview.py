@@ -56,7 +56,10 @@ def question(q: QuestionView, session: InterviewSession, error: str = "") -> lis
         section(f"*{escape(fact.question)}*" + (f"\n{escape(fact.help)}" if fact.help else "")),
     ]
     if q.evidence:
-        lines = [f"*レベル{e.level} {e.dimension}*: {e.rule}\n　{clip(e.text, 160)}" for e in q.evidence[:6]]
+        lines = [
+            f"*レベル{e.level} {e.dimension}*: {e.rule}\n　{clip(e.text, 160)}"
+            for e in q.evidence[:6]
+        ]
         blocks.append(context("この回答で判定する基準（ITSS 達成度指標）\n" + "\n".join(lines)))
     if q.previous is not None:
         blocks.append(context(f"前回の回答: {escape(q.previous)}"))

@@ -123,7 +123,9 @@ def register(app: App, ctx: BotContext) -> None:
     def clicked(body: dict[str, Any], make: Any) -> None:
         action = body["actions"][0]
         # Number inputs carry their reference in the block id; their value is what was typed.
-        carrier = _block_ref(action) if action.get("action_id") == ids.NUMBER else action.get("value")
+        carrier = (
+            _block_ref(action) if action.get("action_id") == ids.NUMBER else action.get("value")
+        )
         ref = ids.Ref.decode(carrier)
         key = _key(body)
         if ref is None:
@@ -193,7 +195,12 @@ def register(app: App, ctx: BotContext) -> None:
 def _open_note(ctx: BotContext, body: dict[str, Any]) -> None:
     session = ctx.service.current(_key(body))
     ref = ids.Ref.decode(body["actions"][0].get("value"))
-    if session is None or session.state is not Phase.REVIEWING or ref is None or ref.step != session.step:
+    if (
+        session is None
+        or session.state is not Phase.REVIEWING
+        or ref is None
+        or ref.step != session.step
+    ):
         _note_stale(ctx, body, STALE_NOTE)
         return
     ctx.client.views_open(trigger_id=body["trigger_id"], view=note_modal(session))

@@ -87,7 +87,9 @@ class Person:
         deadline = time.monotonic() + timeout
         while len(self._mine(method)) < count:
             if time.monotonic() > deadline:
-                raise AssertionError(f"{self.user}: expected {count} × {method}, got {len(self._mine(method))}")
+                raise AssertionError(
+                    f"{self.user}: expected {count} × {method}, got {len(self._mine(method))}"
+                )
             time.sleep(0.01)
         return self._mine(method)
 
@@ -123,14 +125,19 @@ class Person:
             block_id=block_id,
             channel_id=self.channel,
             message_ts=call.response.get("ts") if call.response else None,
-            message={"ts": call.response.get("ts") if call.response else "", "blocks": call.args.get("blocks")},
+            message={
+                "ts": call.response.get("ts") if call.response else "",
+                "blocks": call.args.get("blocks"),
+            },
             **kw,
         )
         assert result.status == 200, result
 
     def button(self, call: Call, action_prefix: str, arg: str | None = None) -> dict[str, Any]:
         for block in call.args.get("blocks") or []:
-            elements = block.get("elements", []) + ([block["accessory"]] if "accessory" in block else [])
+            elements = block.get("elements", []) + (
+                [block["accessory"]] if "accessory" in block else []
+            )
             for element in elements:
                 if not element.get("action_id", "").startswith(action_prefix):
                     continue
@@ -149,8 +156,17 @@ class Person:
             self.click(self.button(call, ids.ANSWER, str(value)), call)
         elif fact.kind == "set":
             assert isinstance(value, frozenset)
-            state = {"set": {ids.SET_CHECKS: {"type": "checkboxes", "selected_options": [
-                {"value": v, "text": {"type": "plain_text", "text": v}} for v in sorted(value)]}}}
+            state = {
+                "set": {
+                    ids.SET_CHECKS: {
+                        "type": "checkboxes",
+                        "selected_options": [
+                            {"value": v, "text": {"type": "plain_text", "text": v}}
+                            for v in sorted(value)
+                        ],
+                    }
+                }
+            }
             self.click(self.button(call, ids.SET_SUBMIT), call, state_values=state)
         else:
             self.type_number(str(value), call)
@@ -159,8 +175,13 @@ class Person:
         call = call or self.screen()
         block = next(b for b in call.args["blocks"] if b.get("block_id", "").startswith("number:"))
         result = self.bot.slack.block_action(
-            self.user, ids.NUMBER, None, block_id=block["block_id"], channel_id=self.channel,
+            self.user,
+            ids.NUMBER,
+            None,
+            block_id=block["block_id"],
+            channel_id=self.channel,
             message_ts=call.response.get("ts") if call.response else None,
-            action_type="plain_text_input", text_value=text,
+            action_type="plain_text_input",
+            text_value=text,
         )
         assert result.status == 200, result

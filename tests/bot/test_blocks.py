@@ -51,7 +51,9 @@ def session_at(specialty: str, level: int, answers: int) -> InterviewSession:
     facts = persona(specialty, level)
     for _ in range(answers):
         assert session.current is not None
-        cmd = Command(action="answer", fact=session.current, value=to_json_value(facts[session.current]))
+        cmd = Command(
+            action="answer", fact=session.current, value=to_json_value(facts[session.current])
+        )
         session = ENGINE.handle(session, cmd, T0).session
     return session
 
@@ -59,7 +61,11 @@ def session_at(specialty: str, level: int, answers: int) -> InterviewSession:
 def record(specialty: str, level: int, user: str = "U1") -> ResultRecord:
     facts = persona(specialty, level)
     return ResultRecord(
-        interview_id="i1", team="T1", user=user, specialty=specialty, completed_at=T0,
+        interview_id="i1",
+        team="T1",
+        user=user,
+        specialty=specialty,
+        completed_at=T0,
         result=evaluate(FW, specialty, facts),
         answers={k: to_json_value(v) for k, v in facts.items()},
         notes={"complexity": "<!channel> 基幹系 & <@U999>"},
@@ -129,7 +135,10 @@ def test_review_and_result_screens() -> None:
 
 @pytest.mark.parametrize("size", [1, 200, 1000])
 def test_team_summary_is_split_within_limits(size: int) -> None:
-    rows = [rb.TeamRow(f"U{i:05d}", "システムオペレーション", "3", "2026-11-23", "完了", "4") for i in range(size)]
+    rows = [
+        rb.TeamRow(f"U{i:05d}", "システムオペレーション", "3", "2026-11-23", "完了", "4")
+        for i in range(size)
+    ]
     messages = rb.team_messages(rows)
     for blocks in messages:
         check(blocks)

@@ -66,14 +66,19 @@ def without_redis() -> dict[str, str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("specialty", "level"), [("system_operations", 3), ("network_operations", 5), ("customer_support", 1)]
+    ("specialty", "level"),
+    [("system_operations", 3), ("network_operations", 5), ("customer_support", 1)],
 )
 def test_full_interview_on_the_embedded_store(specialty: str, level: int) -> None:
     env = without_redis()
     proc = subprocess.run(
         [str(BIN), "console", "--specialty", specialty, "--user", "newcomer"],
         input="\n".join([*script(specialty, level), ""]) + "\n",
-        capture_output=True, text=True, timeout=60, env={**env, "COLUMNS": "120"}, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "COLUMNS": "120"},
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     name = FW.specialty(specialty).name

@@ -54,8 +54,20 @@ def server(redis_url: str) -> Iterator[tuple[str, MockSlackApi]]:
     port = free_port()
     with MockSlackApi() as api:
         proc = subprocess.Popen(
-            [str(BIN), "serve", "--http", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env=env_for(api, redis_url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                str(BIN),
+                "serve",
+                "--http",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
+            env=env_for(api, redis_url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -94,7 +106,9 @@ def test_http_mode_serves_slack_and_health(server: tuple[str, MockSlackApi]) -> 
 
 def test_missing_settings_are_listed_and_exit_2() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    proc = subprocess.run([str(BIN), "serve"], env=env, capture_output=True, text=True, timeout=30, check=False)
+    proc = subprocess.run(
+        [str(BIN), "serve"], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
     assert proc.returncode == 2
     assert "SLACK_BOT_TOKEN: missing" in proc.stderr
     assert "SLACK_SIGNING_SECRET: missing" in proc.stderr
@@ -103,7 +117,9 @@ def test_missing_settings_are_listed_and_exit_2() -> None:
 
 def test_malformed_token_is_named() -> None:
     env = {**os.environ, "SLACK_BOT_TOKEN": "not-a-token", "SLACK_SIGNING_SECRET": SECRET}
-    proc = subprocess.run([str(BIN), "serve"], env=env, capture_output=True, text=True, timeout=30, check=False)
+    proc = subprocess.run(
+        [str(BIN), "serve"], env=env, capture_output=True, text=True, timeout=30, check=False
+    )
     assert proc.returncode == 2
     assert "SLACK_BOT_TOKEN" in proc.stderr
 

@@ -130,7 +130,9 @@ def test_stale_and_double_clicks_apply_once(bot: Bot) -> None:
     assert again.step == session.step
 
 
-def test_resume_after_app_restart(api: MockSlackApi, redis_store: RedisStore, redis_url: str) -> None:
+def test_resume_after_app_restart(
+    api: MockSlackApi, redis_store: RedisStore, redis_url: str
+) -> None:
     with running_bot(api, redis_store, redis_url) as bot:
         erin = Person(bot, "U500")
         erin.command("start CS")
@@ -253,8 +255,63 @@ def test_forget_deletes_everything(bot: Bot) -> None:
     hal.command("start SO")
     hal.wait_posts(1)
     confirm = hal.command("forget")
-    button = next(e for b in confirm["blocks"] for e in b.get("elements", []) if e.get("action_id") == ids.FORGET)
+    button = next(
+        e
+        for b in confirm["blocks"]
+        for e in b.get("elements", [])
+        if e.get("action_id") == ids.FORGET
+    )
     result = bot.slack.block_action("U120", ids.FORGET, button["value"], channel_id="C0001")
     assert result.status == 200
     bot.api.wait_for("response_url")
     assert bot.store.load(PersonKey(team=TEAM, user="U120")) is None
+
+
+def test_evidence_note_by_modal_is_escaped_for_the_manager(bot: Bot) -> None:
+    bot.store.set_managers(TEAM, {"U130": ["UMGR13"]})
+    ida = Person(bot, "U130")
+    ida.command("start SO")
+    ida.wait_posts(1)
+    facts = persona("system_operations", 2)
+    while ids.CONFIRM not in blocks_text(ida.screen().args["blocks"]):
+        posts = len(ida.posts())
+        ida.answer(facts[ida.current_fact()])
+        ida.wait_posts(posts + 1)
+    review = ida.screen()
+    ida.click(ida.button(review, ids.NOTE), review)
+    opened = bot.api.wait_for("views.open")[0]
+    view = opened.args["view"]
+    state = {
+        ids.NOTE_DIMENSION_BLOCK: {
+            "dimension": {"type": "static_select", "selected_option": {"value": "task"}}
+        },
+        ids.NOTE_BLOCK: {
+            "text": {"type": "plain_text_input", "value": "<!channel> 監視基盤 2024 & <@U999>"}
+        },
+    }
+    posts = len(ida.posts())
+    saved = bot.slack.view_submission(
+        "U130", ids.NOTE_MODAL, state, private_metadata=view["private_metadata"]
+    )
+    assert saved.status == 200
+    new_review = ida.wait_posts(posts + 1)[-1]
+    assert "&lt;!channel&gt; 監視基盤 2024 &amp; &lt;@U999&gt;" in blocks_text(
+        new_review.args["blocks"]
+    )
+    ida.click(ida.button(new_review, ids.CONFIRM), new_review)
+    manager_dm = Person(bot, "UMGR13").wait_posts(1)[0]
+    text = blocks_text(manager_dm.args["blocks"])
+    assert "&lt;!channel&gt; 監視基盤 2024" in text
+    assert "<!channel>" not in text
+    assert "<@U999>" not in text
+
+
+def test_home_tab_shows_status_and_team_entry_for_managers(bot: Bot) -> None:
+    bot.store.set_managers(TEAM, {"U140": ["UMGR14"]})
+    bot.slack.app_home_opened("UMGR14")
+    bot.slack.app_home_opened("U140")
+    published = bot.api.wait_for("views.publish", 2)
+    by_user = {c.args["user_id"]: blocks_text(c.args["view"]["blocks"]) for c in published}
+    assert ids.TEAM in by_user["UMGR14"]
+    assert ids.TEAM not in by_user["U140"]
+    assert ids.START in by_user["U140"]
