@@ -45,10 +45,16 @@ def test_list_keeps_input_order_and_unknowns() -> None:
     ("doc", "message"),
     [
         ("specialty: devops\nfacts: {}\n", "entry.specialty: unknown specialty 'devops'"),
-        ("specialty: system_operations\nfacts: {rol: member}\n", "entry.facts.rol: unknown fact id"),
+        (
+            "specialty: system_operations\nfacts: {rol: member}\n",
+            "entry.facts.rol: unknown fact id",
+        ),
         ("specialty: system_operations\nfacts: {sites: 3}\n", "does not apply to this specialty"),
         ("specialty: system_operations\nfacts: {peak_staff: たくさん}\n", "entry.facts.peak_staff"),
-        ("- person: A\n  specialty: system_operations\n  facts: {role: 社長}\n", "entry[0] (A).facts.role"),
+        (
+            "- person: A\n  specialty: system_operations\n  facts: {role: 社長}\n",
+            "entry[0] (A).facts.role",
+        ),
         ("specialty: [\n", "not valid YAML"),
     ],
 )
@@ -70,9 +76,18 @@ def test_framework_validate_accepts_the_bundled_file() -> None:
 @pytest.mark.parametrize(
     ("edit", "path_in_error"),
     [
-        (("fact: role, value: head}", "fact: rank, value: head}"), "criteria[0].when.fact: unknown fact 'rank'"),
+        (
+            ("fact: role, value: head}", "fact: rank, value: head}"),
+            "criteria[0].when.fact: unknown fact 'rank'",
+        ),
         (("  several_min: 2", "  several_min: zero"), "settings.several_min"),
-        (("- id: system_operations_l4\n    level: 4", "- id: system_operations_l4\n    level: 9"), "indicators[1].level"),
+        (
+            (
+                "- id: system_operations_l4\n    level: 4",
+                "- id: system_operations_l4\n    level: 9",
+            ),
+            "indicators[1].level",
+        ),
     ],
 )
 def test_framework_validate_names_the_bad_field(

@@ -17,7 +17,7 @@ from flows.facts import to_json_value
 from flows.interview import Command, Interview
 from flows.personas import persona
 from flows.service import InterviewService
-from flows.session import Phase, PersonKey
+from flows.session import PersonKey, Phase
 from flows.storage.base import SessionStore
 from flows.storage.redis_store import RedisStore, client_options
 from framework_data.loader import load_default
@@ -28,7 +28,9 @@ KEY = PersonKey(team="T1", user="U1")
 
 
 def service(store: SessionStore) -> InterviewService:
-    return InterviewService(Interview(FW), store, lambda: datetime.now(UTC), lambda: uuid.uuid4().hex)
+    return InterviewService(
+        Interview(FW), store, lambda: datetime.now(UTC), lambda: uuid.uuid4().hex
+    )
 
 
 def answer_current(svc: InterviewService, key: PersonKey, specialty: str, level: int) -> bool:
@@ -44,7 +46,9 @@ def answer_current(svc: InterviewService, key: PersonKey, specialty: str, level:
     return True
 
 
-@pytest.mark.parametrize("specialty", ["system_operations", "network_operations", "customer_support"])
+@pytest.mark.parametrize(
+    "specialty", ["system_operations", "network_operations", "customer_support"]
+)
 def test_full_interview_on_each_store(store: SessionStore, specialty: str) -> None:
     svc = service(store)
     started = svc.start(KEY, specialty)
@@ -94,7 +98,10 @@ def test_concurrent_double_answers_apply_once(redis_url: str, redis_prefix: str)
         cmd = Command(action="answer", interview=session.id, step=session.step, value=value)
         outcomes.append(svc.act(KEY, cmd).status)
 
-    threads = [threading.Thread(target=click, args=(s, v)) for s, v in zip(svcs, ["member", "head", "leader", "operator"], strict=True)]
+    threads = [
+        threading.Thread(target=click, args=(s, v))
+        for s, v in zip(svcs, ["member", "head", "leader", "operator"], strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
