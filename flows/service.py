@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flows.interview import Command, Interview, Outcome
+from flows.interview import FINISHED, Command, Interview, Outcome
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import SessionStore, StaleWriteError
 
+NOTHING_IN_PROGRESS = "進行中のインタビューはありません。`/itss start` で始めてください。"
 RACE = "同時に別の操作が行われたため、この操作は反映されませんでした。最新のメッセージから続けてください。"
 
 
@@ -71,9 +72,9 @@ class InterviewService:
         if session is None:
             empty = self.interview.new_session(key, "none", self.clock())
             empty.state = Phase.ABANDONED
-            return Outcome(
-                "stale", empty, "進行中のインタビューはありません。`/itss start` で始めてください。"
-            )
+            # A button of a finished (or expired) interview, or a command with nothing to act on.
+            message = FINISHED if cmd.interview else NOTHING_IN_PROGRESS
+            return Outcome("stale", empty, message)
         return self._apply(session, cmd, self.clock())
 
     def _apply(self, session: InterviewSession, cmd: Command, now: datetime) -> Outcome:

@@ -65,27 +65,39 @@ def without_redis() -> dict[str, str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    ("specialty", "level"),
-    [("system_operations", 3), ("network_operations", 5), ("customer_support", 1)],
-)
-def test_full_interview_on_the_embedded_store(specialty: str, level: int) -> None:
-    env = without_redis()
-    proc = subprocess.run(
-        [str(BIN), "console", "--specialty", specialty, "--user", "newcomer"],
-        input="\n".join([*script(specialty, level), ""]) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**env, "COLUMNS": "120"},
-        check=False,
+@pytest.mark.parametrize("specialty", [s.id for s in FW.job_category.specialties])
+@pytest.mark.parametrize("level", range(6))
+def test_every_persona_through_the_console_on_redis(
+    specialty: str, level: int, redis_url: str
+) -> None:
+    user = f"t{uuid.uuid4().hex[:12]}"
+    proc = run(
+        ["--specialty", specialty, "--user", user],
+        [*script(specialty, level), ""],
+        {"REDIS_URL": redis_url},
+    )
+    key = PersonKey(team="console", user=user)
+    store = open_store(redis_url, session_ttl_seconds=60)
+    try:
+        assert proc.returncode == 0, proc.stderr
+        name = FW.specialty(specialty).name
+        assert f"{name}: レベル {level}" in proc.stdout
+        assert "質問 1 / ≤" in proc.stdout
+        if level < 5:
+            assert f"レベル {level + 1} に向けて不足している根拠" in proc.stdout
+        assert [r.result.level for r in store.history(key)] == [level]
+        assert store.load(key) is None
+    finally:
+        store.forget(key)
+
+
+@pytest.mark.slow
+def test_newcomer_without_redis_gets_the_embedded_store() -> None:
+    proc = run(
+        ["--specialty", "customer_support"], [*script("customer_support", 2), ""], without_redis()
     )
     assert proc.returncode == 0, proc.stderr
-    name = FW.specialty(specialty).name
-    assert f"{name}: レベル {level}" in proc.stdout
-    assert "質問 1 / ≤" in proc.stdout
-    if level < 5:
-        assert f"レベル {level + 1} に向けて不足している根拠" in proc.stdout
+    assert "カスタマサポート: レベル 2" in proc.stdout
 
 
 @pytest.mark.slow

@@ -315,3 +315,44 @@ def test_home_tab_shows_status_and_team_entry_for_managers(bot: Bot) -> None:
     assert ids.TEAM in by_user["UMGR14"]
     assert ids.TEAM not in by_user["U140"]
     assert ids.START in by_user["U140"]
+
+
+def test_status_and_finished_interview_buttons(bot: Bot) -> None:
+    jo = Person(bot, "U150")
+    assert "進行中のインタビューはありません" in json.dumps(
+        jo.command("status"), ensure_ascii=False
+    )
+    jo.command("start SO")
+    jo.wait_posts(1)
+    first_question = jo.screen()
+    status = json.dumps(jo.command("status"), ensure_ascii=False)
+    assert "回答中" in status
+    assert "システムオペレーション" in status
+    finish_interview(jo, ("system_operations", 1))
+    deadline = time.monotonic() + 10
+    key = PersonKey(team=TEAM, user="U150")
+    while not bot.store.latest(key) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    status = json.dumps(jo.command("status"), ensure_ascii=False)
+    assert "レベル 1" in status
+    assert "最新の結果" in status
+    ephemerals = len(jo.wait_method("chat.postEphemeral", 0))
+    jo.click(jo.button(first_question, ids.ANSWER, "member"), first_question)
+    note = jo.wait_method("chat.postEphemeral", ephemerals + 1)[-1]
+    assert "終了" in note.args["text"]
+    assert [r.result.level for r in bot.store.history(key)] == [1]
+
+
+def test_workspace_owner_may_edit_the_roster(bot: Bot) -> None:
+    bot.api.set_user("UOWNER", is_owner=True)
+    owner = Person(bot, "UOWNER")
+    owner.command("roster set <@U160> <@U161> <@U162>")
+    reply = bot.api.wait_for("response_url")[-1].args["text"]
+    assert "<@U160>" in reply
+    assert bot.store.roster(TEAM) == {"U160": ["U161", "U162"]}
+    owner.command("roster show")
+    shown = bot.api.wait_for("response_url", 2)[-1].args
+    assert "<@U161>" in json.dumps(shown, ensure_ascii=False)
+    owner.command("roster remove <@U160>")
+    bot.api.wait_for("response_url", 3)
+    assert bot.store.roster(TEAM) == {}
