@@ -11,7 +11,7 @@ from bot.blocks.interview import answered, screen
 from bot.blocks.results import note_modal
 from bot.context import BotContext
 from bot.listeners.results import deliver_result
-from flows.interview import Command, Outcome
+from flows.interview import Command
 from flows.session import InterviewSession, PersonKey, Phase
 
 STALE_NOTE = "このボタンは古いメッセージのものです。最新のメッセージから続けてください。"
@@ -47,10 +47,27 @@ def _note_stale(ctx: BotContext, body: dict[str, Any], message: str) -> None:
         )
 
 
-def _after(
-    ctx: BotContext, body: dict[str, Any], before: InterviewSession | None, outcome: Outcome
-) -> None:
-    """Show the outcome: the clicked message shows the recorded answer, the next screen follows."""
+def _recorded(
+    ctx: BotContext, cmd: Command, before: InterviewSession, after: InterviewSession
+) -> tuple[str, str]:
+    """(label, what was recorded) for a question message that has been answered."""
+    if cmd.action == "choose":
+        return "専門分野", ctx.framework.specialty(after.specialty or "").name
+    fact = ctx.framework.fact(before.current or "")
+    if cmd.action == "skip":
+        return fact.label, "（省略）"
+    shown = next(
+        (a.shown for a in ctx.service.interview.answers(after) if a.fact.id == fact.id), ""
+    )
+    return fact.label, shown
+
+
+def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
+    """Apply a click; the clicked message shows the recorded answer, the next screen follows.
+
+    Answers (and the specialty choice) turn the clicked message into a record of the answer and
+    post the next screen below it; other moves (back, edit, pause, …) redraw it in place."""
+    outcome = ctx.service.act(_key(body), cmd)
     channel, ts = _where(body)
     interview = ctx.service.interview
     if outcome.status == "stale":
@@ -60,57 +77,26 @@ def _after(
         text, blocks = screen(interview, outcome.session, outcome.message)
         ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         return
-    session = outcome.session
+    before, after = outcome.previous, outcome.session
+    assert before is not None
     if outcome.record is not None:
         result = outcome.record.result
-        ctx.client.chat_update(
-            channel=channel,
-            ts=ts,
-            text="回答を確定しました",
-            blocks=answered(
-                len(session.asked),
-                "回答を確定しました",
-                f"{result.specialty_name} レベル {result.level}",
-            ),
-        )
+        shown = f"{result.specialty_name} レベル {result.level}"
+        blocks = answered(len(after.asked), "回答を確定しました", shown)
+        ctx.client.chat_update(channel=channel, ts=ts, text=shown, blocks=blocks)
         deliver_result(ctx, outcome.record)
         return
-    moved_on = (
-        before is not None
-        and before.current is not None
-        and before.current in session.answers
-        and (before.current != session.current)
-    )
-    if before is not None and before.state is Phase.CHOOSING_SPECIALTY and session.specialty:
-        name = ctx.framework.specialty(session.specialty).name
+    if cmd.action in ("answer", "skip", "choose"):
+        label, shown = _recorded(ctx, cmd, before, after)
+        number = len(before.asked) + 1 if cmd.action != "choose" else 0
         ctx.client.chat_update(
-            channel=channel, ts=ts, text=name, blocks=answered(0, "専門分野", name)
+            channel=channel, ts=ts, text=shown, blocks=answered(number, label, shown)
         )
-    elif (
-        moved_on
-        and before is not None
-        and before.current is not None
-        and session.state is not Phase.PAUSED
-    ):
-        fact = ctx.framework.fact(before.current)
-        shown = next((a.shown for a in interview.answers(session) if a.fact.id == fact.id), "")
-        ctx.client.chat_update(
-            channel=channel,
-            ts=ts,
-            text=shown,
-            blocks=answered(len(before.asked) + 1, fact.label, shown),
-        )
-    else:
-        text, blocks = screen(interview, session)
-        ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        text, blocks = screen(interview, after)
+        ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
         return
-    text, blocks = screen(interview, session)
-    ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-
-
-def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
-    outcome = ctx.service.act(_key(body), cmd)
-    _after(ctx, body, outcome.previous, outcome)
+    text, blocks = screen(interview, after)
+    ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
 
 
 def _command(action: str, ref: ids.Ref, **kw: Any) -> Command:
