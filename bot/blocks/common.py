@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from framework_data.models import Framework
+
 Block = dict[str, Any]
 
 MAX_BLOCKS = 50
@@ -90,3 +92,7 @@ def split_sections(lines: list[str], limit: int = MAX_SECTION_TEXT) -> list[Bloc
 
 def paginate(blocks: list[Block], per_message: int = MAX_BLOCKS) -> list[list[Block]]:
     return [blocks[i : i + per_message] for i in range(0, len(blocks), per_message)] or [[]]
+
+
+def dimension_names(framework: Framework) -> dict[str, str]:
+    return {d.id: d.name for d in framework.job_category.dimensions}

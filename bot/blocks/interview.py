@@ -9,14 +9,14 @@ from bot.blocks.common import (
     button,
     clip,
     context,
+    dimension_names,
     divider,
     escape,
     header,
     option,
     section,
 )
-from flows.inference import Result
-from flows.interview import AnswerLine, Interview, QuestionView
+from flows.interview import Interview, QuestionView
 from flows.session import InterviewSession, Phase
 from framework_data.models import Framework
 
@@ -144,7 +144,8 @@ def answered(number: int, label: str, shown: str) -> list[Block]:
     return [section(f"質問 {number}: *{escape(label)}*\n:white_check_mark: {escape(shown)}")]
 
 
-def review(lines: list[AnswerLine], preview: Result, session: InterviewSession) -> list[Block]:
+def review(interview: Interview, session: InterviewSession) -> list[Block]:
+    lines, preview = interview.answers(session), interview.result(session)
     blocks: list[Block] = [
         header("回答の確認"),
         section(f"判定（見込み）: *{preview.specialty_name} レベル {preview.level}*"),
@@ -165,12 +166,7 @@ def review(lines: list[AnswerLine], preview: Result, session: InterviewSession) 
             }
         )
     if session.notes:
-        names = {
-            "responsibility": "責任性",
-            "complexity": "複雑性",
-            "size": "サイズ",
-            "task": "タスク特性",
-        }
+        names = dimension_names(interview.framework)
         notes = [f"{names.get(k, k)}: {escape(v)}" for k, v in session.notes.items()]
         blocks.append(context("根拠メモ\n" + "\n".join(notes)))
     ref = ids.Ref(session.id, session.step).encode()
@@ -209,7 +205,7 @@ def screen(
         assert q is not None
         return f"質問 {q.number}: {q.fact.question}", question(q, session, error)
     if session.state is Phase.REVIEWING:
-        return "回答の確認", review(interview.answers(session), interview.result(session), session)
+        return "回答の確認", review(interview, session)
     if session.state is Phase.PAUSED:
         return "インタビューを中断しました", paused(session)
     return "インタビューは終了しました", [section("インタビューは終了しました。")]

@@ -12,6 +12,7 @@ from bot.blocks.common import (
     actions,
     button,
     context,
+    dimension_names,
     divider,
     escape,
     header,
@@ -19,6 +20,7 @@ from bot.blocks.common import (
     section,
     split_sections,
 )
+from flows.facts import show_value
 from flows.rules import Status
 from flows.session import InterviewSession, ResultRecord
 from framework_data.models import Framework
@@ -27,12 +29,6 @@ if TYPE_CHECKING:
     from framework_data.search import Hit
 
 MARK = {Status.MET: ":white_check_mark:", Status.UNMET: ":x:", Status.UNKNOWN: ":grey_question:"}
-DIMENSION_NAMES = {
-    "responsibility": "責任性",
-    "complexity": "複雑性",
-    "size": "サイズ",
-    "task": "タスク特性",
-}
 
 
 def _date(record: ResultRecord) -> str:
@@ -75,14 +71,13 @@ def result_blocks(
             fact = framework.fact(fact_id)
         except KeyError:
             continue
-        from flows.facts import show_value
-
         stored = frozenset(value) if isinstance(value, list) else value
         answers.append(f"• {fact.label}: {escape(show_value(fact, record.specialty, stored))}")
     if answers:
         blocks += split_sections(["*回答*", *answers])
     if for_manager and record.notes:
-        notes = [f"• {DIMENSION_NAMES.get(k, k)}: {escape(v)}" for k, v in record.notes.items()]
+        names = dimension_names(framework)
+        notes = [f"• {names.get(k, k)}: {escape(v)}" for k, v in record.notes.items()]
         blocks += split_sections(["*根拠メモ*", *notes])
     blocks.append(context(f"判定基準: {result.framework_source}"))
     return blocks[:50]
@@ -218,7 +213,7 @@ def home_view(
     return {"type": "home", "blocks": blocks[:100]}
 
 
-def note_modal(session: InterviewSession) -> dict[str, object]:
+def note_modal(session: InterviewSession, framework: Framework) -> dict[str, object]:
     return {
         "type": "modal",
         "callback_id": ids.NOTE_MODAL,
@@ -236,7 +231,7 @@ def note_modal(session: InterviewSession) -> dict[str, object]:
                     "action_id": "dimension",
                     "options": [
                         {"text": {"type": "plain_text", "text": name}, "value": key}
-                        for key, name in DIMENSION_NAMES.items()
+                        for key, name in dimension_names(framework).items()
                     ],
                 },
             },

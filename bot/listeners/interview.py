@@ -189,7 +189,7 @@ def _open_note(ctx: BotContext, body: dict[str, Any]) -> None:
     ):
         _note_stale(ctx, body, STALE_NOTE)
         return
-    ctx.client.views_open(trigger_id=body["trigger_id"], view=note_modal(session))
+    ctx.client.views_open(trigger_id=body["trigger_id"], view=note_modal(session, ctx.framework))
 
 
 def _note_and_show(ctx: BotContext, key: PersonKey, cmd: Command) -> None:

@@ -150,7 +150,7 @@ def test_home_and_modal_views() -> None:
     session = session_at("customer_support", 4, 3)
     home = rb.home_view(session, [record("customer_support", 4)], FW, is_manager=True)
     View(**home).validate_json()  # type: ignore[arg-type]
-    modal = rb.note_modal(session)
+    modal = rb.note_modal(session, FW)
     View(**modal).validate_json()  # type: ignore[arg-type]
 
 

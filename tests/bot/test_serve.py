@@ -11,11 +11,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from flows.session import PersonKey
+from flows.storage import open_store
 from tests.bot.slack_env import SECRET
 from tests.slack_mock import MockSlackApi
 from tests.slack_requests import SlackClient
@@ -90,18 +93,29 @@ def server(redis_url: str) -> Iterator[tuple[str, MockSlackApi]]:
 
 
 @pytest.mark.slow
-def test_http_mode_serves_slack_and_health(server: tuple[str, MockSlackApi]) -> None:
+def test_http_mode_serves_slack_and_health(
+    server: tuple[str, MockSlackApi], redis_url: str
+) -> None:
     base, api = server
+    user = f"U{uuid.uuid4().hex[:10].upper()}"  # the server uses the default key prefix
+    store = open_store(redis_url, session_ttl_seconds=60)
+    try:
+        _exercise(base, api, user)
+    finally:
+        store.forget(PersonKey(team="T0001", user=user))
+
+
+def _exercise(base: str, api: MockSlackApi, user: str) -> None:
     assert get(base + "/healthz") == (200, {"ok": True, "error": ""})
     slack = SlackClient(base, SECRET, hooks_url=api.hooks_url)
-    helped = slack.slash("U1", "help")
+    helped = slack.slash(user, "help")
     assert helped.status == 200
     assert "/itss start" in helped.body
-    started = slack.slash("U1", "start SO")
+    started = slack.slash(user, "start SO")
     assert started.status == 200
     posted = api.wait_for("chat.postMessage", timeout=10)[0]
     assert "質問 1" in posted.args["text"]
-    assert slack.slash("U1", "help", forge=True).status == 401
+    assert slack.slash(user, "help", forge=True).status == 401
 
 
 def test_missing_settings_are_listed_and_exit_2() -> None:
