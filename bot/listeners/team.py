@@ -7,8 +7,10 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.blocks.results import TeamRow, team_messages
-from bot.context import BotContext
+from bot.context import BotContext, log
 from flows.session import PersonKey
 from flows.storage.base import MemberSnapshot
 
@@ -40,12 +42,38 @@ def team_rows(ctx: BotContext, snapshots: dict[str, MemberSnapshot]) -> list[Tea
     return rows
 
 
-def team_csv(rows: list[TeamRow]) -> str:
+def user_names(ctx: BotContext, wanted: set[str]) -> dict[str, str]:
+    """Display names for the CSV, read page by page from users.list (a few calls for a
+    large workspace, instead of one users.info per member); empty when Slack refuses."""
+    names: dict[str, str] = {}
+    try:
+        for page in ctx.client.users_list(limit=200):
+            for member in page.get("members", []):
+                if member.get("id") in wanted:
+                    profile = member.get("profile") or {}
+                    names[member["id"]] = (
+                        member.get("real_name")
+                        or profile.get("display_name")
+                        or member.get("name")
+                        or ""
+                    )
+            if len(names) == len(wanted):
+                break
+    except SlackApiError as exc:
+        log.warning("users.list failed: %s", exc.response.get("error"))
+    return names
+
+
+def team_csv(rows: list[TeamRow], names: dict[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["user_id", "specialty", "level", "date", "status", "missing_to_next_level"])
+    writer.writerow(
+        ["user_id", "name", "specialty", "level", "date", "status", "missing_to_next_level"]
+    )
     for r in rows:
-        writer.writerow([r.user, r.specialty, r.level, r.date, r.status, r.missing])
+        writer.writerow(
+            [r.user, names.get(r.user, ""), r.specialty, r.level, r.date, r.status, r.missing]
+        )
     return out.getvalue()
 
 
@@ -76,7 +104,7 @@ def send_team_summary(
         )
     ctx.client.files_upload_v2(
         channel=channel,
-        content=team_csv(rows),
+        content=team_csv(rows, user_names(ctx, {r.user for r in rows})),
         filename="itss-team.csv",
         title="チームの診断状況（CSV）",
     )

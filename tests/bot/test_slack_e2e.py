@@ -190,6 +190,7 @@ def test_lookup_and_level_are_ephemeral_and_readable(bot: Bot) -> None:
 def test_team_summary_for_200_members_within_limits(bot: Bot) -> None:
     members = [f"UM{i:04d}" for i in range(200)]
     bot.store.set_managers(TEAM, {m: ["UBOSS"] for m in members})
+    bot.api.set_user("UM0007", name="suzuki", real_name="鈴木 一郎")
     boss = Person(bot, "UBOSS")
     boss.command("team")
     upload = bot.api.wait_for("files.completeUploadExternal")
@@ -202,6 +203,7 @@ def test_team_summary_for_200_members_within_limits(bot: Bot) -> None:
             assert len((block.get("text") or {}).get("text", "")) <= 3000
     csv_body = next(c for c in bot.api.calls("upload")).body.decode()
     assert csv_body.count("\n") == 201
+    assert "UM0007,鈴木 一郎," in csv_body
     assert "未着手" in csv_body
     assert upload
 
