@@ -173,8 +173,11 @@ class Interview:
         machine = InterviewMachine(new)
         record = None
         try:
-            handler = getattr(self, f"_{cmd.action}")
-            record = handler(new, machine, cmd, now)
+            handler = getattr(self, f"_{cmd.action}", None)
+            if handler is None:  # pause, resume, abandon: the machine alone decides
+                machine.send(cmd.action)
+            else:
+                record = handler(new, machine, cmd, now)
         except AnswerError as exc:
             return Outcome("invalid", session, exc.message)
         except (TransitionNotAllowed, _NotNowError):
@@ -266,25 +269,12 @@ class Interview:
             s.notes.pop(cmd.dimension, None)
         m.send("note")
 
-    def _pause(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
-        m.send("pause")
-
-    def _resume(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> None:
-        m.send("resume")
-
     def _restart(
         self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
     ) -> None:
         m.send("restart")
         s.specialty, s.current = None, None
         s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
-
-    def _abandon(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> None:
-        m.send("abandon")
 
     def _confirm(
         self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
