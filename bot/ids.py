@@ -49,6 +49,6 @@ class Ref:
     @classmethod
     def decode(cls, value: str | None) -> Ref | None:
         parts = (value or "").split("|", 2)
-        if len(parts) != 3 or not parts[1].isdigit() or len(parts[0]) > 64:
+        if len(parts) != 3 or not re.fullmatch(r"[0-9]{1,9}", parts[1]) or len(parts[0]) > 64:
             return None
         return cls(parts[0], int(parts[1]), parts[2])

@@ -43,7 +43,7 @@ def _level(text: str) -> int | None:
         if token.startswith(prefix):
             token = token[len(prefix) :].strip()
             break
-    return int(token) if token.isdigit() and len(token) <= 2 else None
+    return int(token) if token.isdecimal() and len(token) <= 2 else None
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -71,7 +71,7 @@ def register(app: App, ctx: BotContext) -> None:
                 )
                 return
             pages = lookup_blocks(rest, ctx.index.search(rest, limit=8))
-            ack(blocks=pages[0], text=f"「{rest}」の検索結果")
+            ack(blocks=pages[0], text=f"「{escape(rest)}」の検索結果")
             for page in pages[1:]:
                 ctx.defer(
                     respond,
