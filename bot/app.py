@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import Ack, App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -87,4 +88,12 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[A
     commands.register(app, ctx)
     interview.register(app, ctx)
     home.register(app, ctx)
+
+    # Last, so every real listener matches first: buttons and modals of an older release
+    # are acknowledged (Slack shows an error on a 404) and do nothing.
+    @app.action(re.compile(".*"))
+    @app.view(re.compile(".*"))
+    def retired(ack: Ack) -> None:
+        ack()
+
     return app, ctx

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,6 +18,14 @@ from flows.storage.base import SessionStore, StoreUnavailableError
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+
+def _plain(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def wsgi_app(app: App, store: SessionStore) -> WsgiApp:
@@ -35,16 +46,40 @@ def wsgi_app(app: App, store: SessionStore) -> WsgiApp:
             )
             return [data]
         if path == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
-            return slack(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"not found"]
+            # Bolt parses the body before it verifies the signature and reads the timestamp
+            # with int(): reject what cannot be a Slack request before it gets that far.
+            timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+            if not TIMESTAMP.fullmatch(timestamp):
+                return _plain(start_response, "401 Unauthorized", b"invalid request")
+            try:
+                return slack(environ, start_response)
+            except (ValueError, AttributeError, TypeError):  # malformed payload JSON
+                return _plain(start_response, "400 Bad Request", b"bad request")
+        return _plain(start_response, "404 Not Found", b"not found")
 
     return application
 
 
+def timed(application: WsgiApp, path: str) -> WsgiApp:
+    """For benchmarks/: append `start seconds request-id` (monotonic clock) per request."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+    def wrapper(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        began = time.monotonic()
+        try:
+            return application(environ, start_response)
+        finally:
+            rid = environ.get("HTTP_X_REQUEST_ID", "-")
+            os.write(fd, f"{began:.6f} {time.monotonic() - began:.6f} {rid}\n".encode())
+
+    return wrapper
+
+
 def create_wsgi_app(settings: Settings, store: SessionStore | None = None) -> WsgiApp:
     app, ctx = create_app(settings, store)
-    return wsgi_app(app, ctx.store)
+    application = wsgi_app(app, ctx.store)
+    timing = os.environ.get("ITSS_TIMING_FILE")  # off unless a benchmark sets it
+    return timed(application, timing) if timing else application
 
 
 def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> None:

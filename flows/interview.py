@@ -92,6 +92,7 @@ class _NotNowError(Exception):
 
 STALE = "この操作は古い画面からのものです。最新のメッセージから続けてください。"
 FINISHED = "このインタビューはすでに終了しています。"
+NOT_THIS_INTERVIEW = "このボタンのインタビューは終了しているか、有効ではありません。最新のメッセージから続けてください。"
 
 
 class Interview:
@@ -166,7 +167,7 @@ class Interview:
         if not session.in_progress:
             return Outcome("stale", session, FINISHED)
         if cmd.interview is not None and cmd.interview != session.id:
-            return Outcome("stale", session, FINISHED)
+            return Outcome("stale", session, NOT_THIS_INTERVIEW)
         if cmd.step is not None and cmd.step != session.step:
             return Outcome("stale", session, STALE)
         new = session.model_copy(deep=True)

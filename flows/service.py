@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flows.interview import FINISHED, Command, Interview, Outcome
+from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import SessionStore, StaleWriteError
 
@@ -73,7 +73,7 @@ class InterviewService:
             empty = self.interview.new_session(key, "none", self.clock())
             empty.state = Phase.ABANDONED
             # A button of a finished (or expired) interview, or a command with nothing to act on.
-            message = FINISHED if cmd.interview else NOTHING_IN_PROGRESS
+            message = NOT_THIS_INTERVIEW if cmd.interview else NOTHING_IN_PROGRESS
             return Outcome("stale", empty, message)
         return self._apply(session, cmd, self.clock())
 
