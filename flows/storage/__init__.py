@@ -21,12 +21,13 @@ __all__ = [
     "open_store",
 ]
 
-REDIS_SCHEMES = frozenset({"redis", "rediss", "unix"})
+REDIS_SCHEMES = frozenset({"redis", "rediss", "unix", "redis+cluster"})
 
 
 def open_store(url: str | None, *, session_ttl_seconds: int) -> SessionStore:
-    """None, "" or memory:// → an in-process MemoryStore; redis://, rediss://, unix:// →
-    RedisStore (imported only then: the core does not need redis). Does not connect yet."""
+    """None, "" or memory:// → an in-process MemoryStore; redis://, rediss://, unix:// and
+    redis+cluster://host:port → RedisStore (imported only then: the core does not need redis).
+    Only a cluster client connects at once (to read the cluster's layout)."""
     if not url or url == "memory://":
         return MemoryStore(session_ttl_seconds=session_ttl_seconds)
     scheme = urlsplit(url).scheme.lower()
@@ -36,5 +37,5 @@ def open_store(url: str | None, *, session_ttl_seconds: int) -> SessionStore:
         return RedisStore.from_url(url, session_ttl_seconds=session_ttl_seconds)
     raise ValueError(
         f"unsupported store URL scheme {scheme + '://' if scheme else '(none)'}: "
-        "use redis://, rediss://, unix:// or memory://"
+        "use redis://, rediss://, unix://, redis+cluster:// or memory://"
     )

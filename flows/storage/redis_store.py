@@ -29,8 +29,15 @@ from typing import Any, TypeVar
 import redis
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from redis.backoff import ExponentialBackoff
+from redis.cluster import RedisCluster
 from redis.connection import SSLConnection, UnixDomainSocketConnection
-from redis.exceptions import BusyLoadingError, InvalidResponse, ReadOnlyError
+from redis.exceptions import (
+    BusyLoadingError,
+    ClusterDownError,
+    InvalidResponse,
+    ReadOnlyError,
+    RedisClusterException,
+)
 from redis.retry import Retry
 
 from flows.session import InterviewSession, PersonKey, ResultRecord
@@ -48,7 +55,7 @@ M = TypeVar("M", bound=BaseModel)
 # its dataset after a restart, a replica during failover, or not Redis at all (a URL that
 # points at another service). BusyLoadingError is a ConnectionError already; it is listed to
 # say that it is meant.
-UNAVAILABLE: tuple[type[Exception], ...] = (
+UNAVAILABLE = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     BusyLoadingError,
@@ -56,6 +63,7 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     InvalidResponse,
 )
 
+CLUSTER_SCHEME = "redis+cluster://"
 _PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _MANAGERS = TypeAdapter(list[str])
 
@@ -131,8 +139,12 @@ def _parse(model: type[M], raw: bytes | str, where: str) -> M:
         raise CorruptValueError(where, f"not a valid {model.__name__}: {_problem(exc)}") from exc
 
 
-def describe(client: redis.Redis) -> str:
-    """Where the client connects, as a URL without credentials: redis://host:port/db."""
+def describe(client: redis.Redis | RedisCluster) -> str:
+    """Where the client connects, as a URL without credentials: redis://host:port/db
+    (redis+cluster://host:port for a cluster, named by its first node)."""
+    if isinstance(client, RedisCluster):
+        node = client.get_default_node()  # type: ignore[no-untyped-call]
+        return f"redis+cluster://{node.host}:{node.port}" if node else "redis+cluster://"
     pool = client.connection_pool
     kwargs: dict[str, Any] = dict(getattr(pool, "connection_kwargs", {}))
     cls = getattr(pool, "connection_class", None)
@@ -174,7 +186,7 @@ class RedisStore:
 
     def __init__(
         self,
-        client: redis.Redis,
+        client: redis.Redis | RedisCluster,
         *,
         session_ttl_seconds: int = DEFAULT_SESSION_TTL,
         prefix: str = "itss",
@@ -201,7 +213,17 @@ class RedisStore:
         prefix: str = "itss",
     ) -> RedisStore:
         """A store on a new client (`client_options()`) for redis://, rediss:// or unix://
-        URLs. Connects lazily: a server that is down shows at the first call."""
+        URLs, connecting lazily: a server that is down shows at the first call.
+        redis+cluster://host:port (any node) builds a RedisCluster client, which reads the
+        cluster's layout at once."""
+        if url.startswith(CLUSTER_SCHEME):
+            try:
+                cluster = RedisCluster.from_url(
+                    "redis://" + url.removeprefix(CLUSTER_SCHEME), **client_options()
+                )
+            except (RedisClusterException, *UNAVAILABLE) as exc:
+                raise StoreUnavailableError(url, f"{type(exc).__name__}: {exc}") from exc
+            return cls(cluster, session_ttl_seconds=session_ttl_seconds, prefix=prefix)
         client = redis.Redis.from_url(url, **client_options())
         return cls(client, session_ttl_seconds=session_ttl_seconds, prefix=prefix)
 
@@ -238,6 +260,15 @@ class RedisStore:
             yield
         except UNAVAILABLE as exc:
             raise StoreUnavailableError(self.where, f"{type(exc).__name__}: {exc}") from exc
+        except RedisClusterException as exc:
+            # Every node unreachable; other cluster errors (cross-slot) are programming errors.
+            if (
+                isinstance(exc, ClusterDownError)
+                or isinstance(exc.__cause__, UNAVAILABLE)
+                or ("connect" in str(exc).lower())
+            ):
+                raise StoreUnavailableError(self.where, f"{type(exc).__name__}: {exc}") from exc
+            raise
 
     # ----------------------------------------------------------------- sessions
 
@@ -329,10 +360,13 @@ class RedisStore:
         return out
 
     def forget(self, key: PersonKey) -> None:
-        """Delete session, history and latest, and the person's own row of the team roster
-        (MULTI/EXEC). Rows of other members that name the person as manager stay."""
-        pipe = self.client.pipeline(transaction=True)
-        pipe.delete(self.session_key(key), self.history_key(key), self.latest_key(key))
+        """Delete session, history and latest, and the person's own
+        row of the team roster, in one pipelined round trip. Not a MULTI: the roster lives in
+        another slot on Redis Cluster; both commands are idempotent, so a retry completes it.
+        Rows of other members that name the person as manager stay."""
+        pipe = self.client.pipeline(transaction=False)
+        for name in (self.session_key(key), self.history_key(key), self.latest_key(key)):
+            pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
         pipe.hdel(self.roster_key(key.team), key.user)
         with self._reachable():
             pipe.execute()

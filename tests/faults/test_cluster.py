@@ -1,16 +1,8 @@
 """RedisStore on a Redis Cluster: three primaries on loopback, `redis.cluster.RedisCluster`.
 
 All keys of one person share the hash tag `{T:U}` (one slot), so the per-person Lua scripts
-are legal; `snapshot` pipelines across slots and nodes; `set_managers` is a MULTI on the one
-roster key. Two things do not work yet (strict xfails below, see docs/deploy.md):
-
-- `RedisStore(RedisCluster(...))` fails in `describe()`, which reads `client.connection_pool`
-  (a RedisCluster has one pool per node, no such attribute). The tests below that need a store
-  replace `describe` for the duration of the test (`cluster_store`), so the rest can be checked.
-- `forget` sends one MULTI/EXEC over the person's keys and the team roster, which live in
-  different slots: redis-py refuses it (CrossSlotTransactionError) before sending anything.
-- When no node answers, redis-py raises RedisClusterException, which RedisStore does not turn
-  into StoreUnavailableError (so /healthz would fail with 500, not answer 503).
+are legal; `snapshot` and `forget` pipeline across slots and nodes (no MULTI); `set_managers`
+is a MULTI on the one roster key. `open_store("redis+cluster://host:port")` builds the store.
 """
 
 from __future__ import annotations
@@ -29,14 +21,13 @@ from typing import Any
 import pytest
 import redis
 from redis.cluster import RedisCluster
-from redis.exceptions import CrossSlotTransactionError, RedisClusterException
 
 from flows.facts import to_json_value
 from flows.interview import Command, Interview
 from flows.personas import persona
 from flows.service import InterviewService
 from flows.session import PersonKey, Phase
-from flows.storage import redis_store
+from flows.storage import open_store
 from flows.storage.base import StoreUnavailableError
 from flows.storage.redis_store import RedisStore, client_options
 from tests.faults.conftest import (
@@ -123,14 +114,8 @@ def cluster_client(nodes: list[RedisProcess]) -> RedisCluster:
 
 
 @pytest.fixture
-def cluster_store(
-    cluster: list[RedisProcess], monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[[], RedisStore]]:
-    """Stores on cluster clients (a new client each call), one key prefix per test.
-    `describe` is replaced so the constructor gets past it (see the module docstring)."""
-    monkeypatch.setattr(
-        redis_store, "describe", lambda client: f"redis://127.0.0.1:{cluster[0].port}/0"
-    )
+def cluster_store(cluster: list[RedisProcess]) -> Iterator[Callable[[], RedisStore]]:
+    """Stores on cluster clients (a new client each call), one key prefix per test."""
     prefix = f"itss-cluster-{uuid.uuid4().hex[:12]}"
     made: list[RedisStore] = []
 
@@ -144,19 +129,20 @@ def cluster_store(
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="RedisStore.__init__ → describe(client) reads client.connection_pool, which "
-    "RedisCluster does not have",
-)
 def test_redis_store_takes_a_cluster_client(cluster: list[RedisProcess]) -> None:
     client = cluster_client(cluster)
     try:
         store = RedisStore(client)
-        assert "127.0.0.1" in store.where
+        assert store.where.startswith("redis+cluster://127.0.0.1:")
     finally:
         client.close()
+    url = cluster[0].url.replace("redis://", "redis+cluster://")
+    opened = open_store(url, session_ttl_seconds=60)
+    try:
+        opened.ping()
+    finally:
+        assert isinstance(opened, RedisStore)
+        opened.close()
 
 
 # ------------------------------------------------------------------ the storage contract
@@ -170,12 +156,6 @@ CASES = [
     and "store" in inspect.signature(fn).parameters
     and set(inspect.signature(fn).parameters) <= FIXTURES
 ]
-CROSS_SLOT = pytest.mark.xfail(
-    strict=True,
-    raises=CrossSlotTransactionError,
-    reason="forget() is one MULTI/EXEC over the person's keys ({T:U}) and the roster ({T}): "
-    "two slots",
-)
 
 
 def test_the_contract_cases_are_found() -> None:
@@ -186,7 +166,7 @@ def test_the_contract_cases_are_found() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, marks=CROSS_SLOT) if "forget" in c else c for c in CASES],
+    CASES,
 )
 def test_storage_contract_on_cluster(case: str, cluster_store: Callable[[], RedisStore]) -> None:
     fn = getattr(contract, case)
@@ -313,17 +293,8 @@ def _loads(store: RedisStore, keys: list[PersonKey]) -> bool:
         return False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RedisClusterException,
-    reason="no node reachable: redis-py raises RedisClusterException, not mapped to "
-    "StoreUnavailableError",
-)
-def test_whole_cluster_down_is_store_unavailable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_whole_cluster_down_is_store_unavailable(tmp_path: Path) -> None:
     """A one-node cluster (all 16384 slots on it), stopped."""
-    monkeypatch.setattr(redis_store, "describe", lambda client: "redis://127.0.0.1/0")
     node = cluster_node(tmp_path / "solo").start()
     client = None
     try:
