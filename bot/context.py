@@ -93,11 +93,15 @@ class BotContext:
         return channel
 
     def dm(self, user: str, *, text: str, blocks: list[Block] | None = None) -> bool:
-        """Post to a person's DM; False (logged) when Slack refuses, e.g. a deactivated user."""
+        """Post to a person's DM; False (logged) when Slack refuses (e.g. a deactivated user)
+        or does not answer in time. A timeout is not retried: the message may have arrived."""
         try:
             self.client.chat_postMessage(channel=self.dm_channel(user), text=text, blocks=blocks)
         except SlackApiError as exc:
             log.warning("DM to %s failed: %s", user, exc.response.get("error"))
+            return False
+        except OSError as exc:  # timeouts and network errors, after the retry handlers gave up
+            log.warning("DM to %s failed: %s", user, exc)
             return False
         return True
 

@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     slack_signing_secret: str = Field(min_length=8)
     slack_app_token: str | None = Field(default=None, pattern=r"^xapp-")
     slack_api_url: str = "https://slack.com/api/"
+    slack_api_timeout: int = Field(default=10, ge=1, le=60)  # seconds per Web API call
     redis_url: str = "redis://localhost:6379/0"
     itss_admins: Annotated[tuple[str, ...], NoDecode] = ()
     session_ttl_days: int = Field(default=30, ge=1, le=365)

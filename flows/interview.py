@@ -90,7 +90,7 @@ class _NotNowError(Exception):
     """The command does not fit the session's current state (an old button, say)."""
 
 
-STALE = "この操作は古い画面からのものです。最新のメッセージから続けてください。"
+STALE = "この操作は古い画面からのものです。最新のメッセージから続けてください（見当たらなければ `/itss start` で再開できます）。"
 FINISHED = "このインタビューはすでに終了しています。"
 NOT_THIS_INTERVIEW = "このボタンのインタビューは終了しているか、有効ではありません。最新のメッセージから続けてください。"
 

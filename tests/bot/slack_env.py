@@ -46,8 +46,10 @@ def settings_for(api: MockSlackApi, redis_url: str, **extra: Any) -> Settings:
 
 
 @contextmanager
-def running_bot(api: MockSlackApi, store: SessionStore, redis_url: str) -> Iterator[Bot]:
-    settings = settings_for(api, redis_url)
+def running_bot(
+    api: MockSlackApi, store: SessionStore, redis_url: str, **extra: Any
+) -> Iterator[Bot]:
+    settings = settings_for(api, redis_url, **extra)
     app, ctx = create_app(settings, store)
     try:
         with serve_wsgi(wsgi_app(app, store)) as base:

@@ -358,3 +358,26 @@ def test_workspace_owner_may_edit_the_roster(bot: Bot) -> None:
     owner.command("roster remove <@U160>")
     bot.api.wait_for("response_url", 3)
     assert bot.store.roster(TEAM) == {}
+
+
+def test_manager_dm_timing_out_is_reported_and_the_result_kept(
+    api: MockSlackApi, redis_store: RedisStore, redis_url: str
+) -> None:
+    redis_store.set_managers(TEAM, {"U170": ["USLOW"]})
+    with running_bot(api, redis_store, redis_url, slack_api_timeout=1) as bot:
+        kim = Person(bot, "U170")
+        kim.command("start SO")
+        kim.wait_posts(1)
+        facts = persona("system_operations", 1)
+        while ids.CONFIRM not in blocks_text(kim.screen().args["blocks"]):
+            posts = len(kim.posts())
+            kim.answer(facts[kim.current_fact()])
+            kim.wait_posts(posts + 1)
+        api.delay("conversations.open", 3)  # the next one: the manager's DM channel
+        review = kim.screen()
+        kim.click(kim.button(review, ids.CONFIRM), review)
+        told = kim.wait_posts(len(kim.posts()) + 2, timeout=15)[-1]
+        assert "<@USLOW>" in told.args["text"]
+        assert "結果は保存されています" in told.args["text"]
+        key = PersonKey(team=TEAM, user="U170")
+        assert bot.store.latest(key)["system_operations"].result.level == 1
