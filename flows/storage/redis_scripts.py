@@ -1,0 +1,130 @@
+"""The Redis side of RedisStore: its Lua scripts and its redis-py client.
+
+The four scripts (SAVE, COMPLETE, DELETE, CLAIM) make every session change one atomic
+compare-and-set round trip; each states its KEYS, ARGV and return codes. `client_options`
+configures a client (timeouts, retries), `describe` names where one connects, and
+`UNAVAILABLE` lists the redis-py errors that mean the server cannot serve us.
+`flows.storage.redis_store` re-exports the client helpers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from redis.backoff import ExponentialBackoff
+from redis.cluster import RedisCluster
+from redis.connection import SSLConnection, UnixDomainSocketConnection
+from redis.exceptions import BusyLoadingError, InvalidResponse, ReadOnlyError
+from redis.retry import Retry
+
+# Raised by redis-py when the server cannot serve us: down, unreachable, slow, still loading
+# its dataset after a restart, a replica during failover, or not Redis at all (a URL that
+# points at another service). BusyLoadingError is a ConnectionError already; it is listed to
+# say that it is meant.
+UNAVAILABLE = (
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    BusyLoadingError,
+    ReadOnlyError,
+    InvalidResponse,
+)
+
+CLUSTER_SCHEME = "redis+cluster://"
+
+# KEYS[1] session; ARGV: expected step ("" = must be absent), new step, data, ttl, op id.
+# 1 = written; 2 = this very save was already written (redis-py resent it after the
+# connection dropped before the reply came); 0 = stale.
+SAVE = """
+local cur = redis.call('HGET', KEYS[1], 'step')
+local ok
+if ARGV[1] == '' then ok = (cur == false) else ok = (cur == ARGV[1]) end
+if not ok then
+  if cur and redis.call('HGET', KEYS[1], 'op') == ARGV[5] then return 2 end
+  return 0
+end
+redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return 1
+"""
+
+# KEYS[1] session, KEYS[2] history, KEYS[3] latest; ARGV: expected step, record, specialty.
+# 2 = already completed with this very record (a retry); a second RPUSH would duplicate it.
+COMPLETE = """
+local cur = redis.call('HGET', KEYS[1], 'step')
+if cur ~= ARGV[1] then
+  if cur == false and redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then return 2 end
+  return 0
+end
+redis.call('DEL', KEYS[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
+return 1
+"""
+
+# KEYS[1] session; ARGV: expected step.
+DELETE = """
+if redis.call('HGET', KEYS[1], 'step') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+"""
+
+# KEYS[1] event; ARGV: claim token, ttl. The token makes a retried claim still count as first.
+CLAIM = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0
+"""
+
+
+def describe(client: redis.Redis | RedisCluster) -> str:
+    """Where the client connects, as a URL without credentials: redis://host:port/db
+    (redis+cluster://host:port for a cluster, named by its first node)."""
+    if isinstance(client, RedisCluster):
+        node = client.get_default_node()  # type: ignore[no-untyped-call]
+        return f"redis+cluster://{node.host}:{node.port}" if node else "redis+cluster://"
+    pool = client.connection_pool
+    kwargs: dict[str, Any] = dict(getattr(pool, "connection_kwargs", {}))
+    cls = getattr(pool, "connection_class", None)
+    db = kwargs.get("db", 0)
+    if isinstance(cls, type) and issubclass(cls, UnixDomainSocketConnection):
+        return f"unix://{kwargs.get('path', '')}?db={db}"
+    scheme = "rediss" if isinstance(cls, type) and issubclass(cls, SSLConnection) else "redis"
+    host = str(kwargs.get("host", "localhost"))
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{kwargs.get('port', 6379)}/{db}"
+
+
+def client_options() -> dict[str, Any]:
+    """How `from_url` configures redis-py.
+
+    A refused, reset or dropped connection (and a server still loading its data) is retried
+    twice, after 100 ms and 200 ms: a restart or failover blip passes unnoticed. A timeout
+    (2 s to connect, 2 s for a reply) is not retried: redis-py would retry the connection
+    handshake inside each retry of the command, and a server that accepts connections but
+    does not answer would keep the caller waiting ~19 s instead of 2 s.
+    """
+    return {
+        "decode_responses": True,
+        "socket_connect_timeout": 2.0,
+        "socket_timeout": 2.0,
+        "health_check_interval": 30,
+        "retry": Retry(
+            ExponentialBackoff(cap=0.5, base=0.05),
+            retries=2,
+            supported_errors=(redis.exceptions.ConnectionError,),
+        ),
+    }
+
+
+__all__ = [
+    "CLAIM",
+    "CLUSTER_SCHEME",
+    "COMPLETE",
+    "DELETE",
+    "SAVE",
+    "UNAVAILABLE",
+    "client_options",
+    "describe",
+]

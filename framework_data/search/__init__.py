@@ -1,0 +1,31 @@
+"""Skill lookup: find indicators, スキル熟達度, 知識項目 and スキル項目 from free Japanese text.
+
+A query is read into filters and keywords (`SkillIndex.parse`):
+
+* specialty names and aliases from the data (SO / NO / CS, ヘルプデスク, English names, any
+  case, with or without long vowels or spaces) restrict hits to that specialty; entries common
+  to several specialties stay visible;
+* level tokens (レベル4, Lv4, Lv.4, L4, lv 4, レベル四, or 4 / ４ / 四 on their own) restrict hits
+  to that level; entries without a single level (スキル項目, 知識項目 of several levels) stay;
+* everything else is a keyword. Keywords that name a スキル項目 (リーダーシップ, 顧客リレーション)
+  are reported as skills and also match every definition of that skill.
+
+Every keyword must match (AND), as a substring of the normalised text (see `textnorm`), because
+Japanese has no spaces between words. Hits where the query equals a curated item, knowledge
+node or skill name come first, then by score: a match in a short curated field beats one in a
+long text. With filters but no keywords, the definitions for the filters are listed: the
+indicator's dimensions, then the スキル熟達度.
+
+The index is built once per framework; a search touches only precomputed, normalised strings.
+
+The package: `query` reads a query, `records` turns the framework into weighted records,
+`ranking` finds and orders hits, and `index` ties them together in `SkillIndex`.
+"""
+
+from __future__ import annotations
+
+from framework_data.search.index import SkillIndex, default_index
+from framework_data.search.query import MAX_QUERY_CHARS, Query
+from framework_data.search.ranking import Hit
+
+__all__ = ["MAX_QUERY_CHARS", "Hit", "Query", "SkillIndex", "default_index"]
