@@ -9,11 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE = sorted([*ROOT.glob("framework_data/**/*.py"), *ROOT.glob("flows/**/*.py")])
-REDIS_MODULES = {
-    "flows/storage/redis_store.py",
-    "flows/storage/lua.py",
-    "flows/storage/redis_scripts.py",
-}
+REDIS_MODULES = {"flows/storage/redis_store.py", "flows/storage/redis_scripts.py"}
 FORBIDDEN = ("slack_bolt", "slack_sdk", "bot", "redis", "gunicorn", "typer", "rich")
 
 
