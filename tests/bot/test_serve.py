@@ -148,3 +148,19 @@ def test_health_reports_redis_down() -> None:
     body = b"".join(app({"PATH_INFO": "/healthz"}, lambda status, headers: captured.append(status)))
     assert captured == ["503 Service Unavailable"]
     assert b"127.0.0.1:1" in body
+
+
+@pytest.mark.slow
+def test_socket_mode_opens_a_connection_with_the_app_token(redis_url: str) -> None:
+    """No Slack here: the proof is the apps.connections.open call made with the xapp token."""
+    with MockSlackApi() as api:
+        env = {**env_for(api, redis_url), "SLACK_APP_TOKEN": "xapp-1-test"}
+        proc = subprocess.Popen(
+            [str(BIN), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            call = api.wait_for("apps.connections.open", timeout=20)[0]
+            assert call.token == "xapp-1-test"
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
