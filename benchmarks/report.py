@@ -173,8 +173,8 @@ def section(r: dict[str, Any]) -> str:
     team_ms = med["last_post"] * 1000
     rows.append(
         (
-            f"`/itss team`, {team['members']:,} reports: to the last chat.postMessage "
-            f"(median of {len(team['runs'])})",
+            f"`/itss team`, {team['members']:,} reports, each with a result or an interview "
+            f"in progress: to the last chat.postMessage (median of {len(team['runs'])})",
             ms(team_ms),
             "",
             "",
@@ -284,27 +284,42 @@ def findings(r: dict[str, Any]) -> list[str]:
         text += (
             f", the simulated people and the fake Slack {cpu_bot.get('harness', math.nan):.1f} ms "
             f"and Redis {cpu_bot.get('redis', 0):.2f} ms — on 2 cores the harness takes its "
-            "share, so a dedicated server would do more."
+            "share, so a dedicated server would do more. At saturation requests wait in front "
+            "of the WSGI app (gunicorn's accept loop and thread pool, also short of the GIL): "
+            f"server-side ack p50 {ms(lat['saturation']['ack_server']['p50'])} but client-side "
+            f"{ms(lat['saturation']['ack_client']['p50'])}, as Little's law has it for "
+            f"{r['config']['saturation_users']} people at {sat['per_second']:.0f}/s."
         )
-        prof = r.get("profile", {}).get("saturation")
+        prof = r.get("profile", {}).get("saturation-profiled")
         if prof and prof["samples"]:
-            top = ", ".join(f"{k} {v:.0%}" for k, v in list(prof["areas"].items())[:6])
-            text += f" py-spy (GIL-holding samples of the workers): {top}."
+            top = ", ".join(f"{k} {v:.0%}" for k, v in list(prof["areas"].items())[:7])
+            text += (
+                " py-spy on the workers in a separate 10 s saturation run (samples of "
+                f"threads holding the GIL, by innermost known package): {top}."
+            )
         out.append(text)
     team = r["team"]
     med = team["median"]
     bd = team.get("breakdown_ms", {})
     if bd:
         steps = ", ".join(f"{k} {v:.0f} ms" for k, v in bd.items() if k != "members")
+        parse = bd.get("snapshot with pydantic validation", math.nan) - bd.get(
+            "snapshot pipeline, replies not parsed", math.nan
+        )
         text = (
-            f"- **Team summary.** {team['members']:,} reports: {ms(med['last_post'] * 1000)} "
+            f"- **Team summary.** {team['members']:,} reports ({team.get('filled', 0):,} of "
+            "them given a stored result before the summary, the others have theirs from this "
+            f"run or an interview in progress): {ms(med['last_post'] * 1000)} "
             f"to the summary message, {ms(med['csv_uploaded'] * 1000)} to the CSV; Redis "
             f"{team['round_trips']} round trips (roster HGETALL, then one pipeline of "
             f"{sum(team['commands'].values()) - 1:,} commands). The same steps timed one by "
-            f"one in the harness process against the same Redis: {steps}. users.list for the "
+            f"one in a fresh process against the same Redis (`benchmarks/team_steps.py`): {steps}. users.list for the "
             f"CSV names: {med.get('users_list_calls', 0):.0f} pages, "
             f"{ms((med.get('users_list_last', math.nan) - med.get('users_list_first', math.nan)) * 1000)} "
-            "between the first and last page."
+            "between the first and last page. So the one pipeline is not the cost: validating "
+            f"the stored JSON into pydantic models takes {ms(parse)} of the snapshot, the "
+            "round trip with redis-py's reply parsing the rest; each stored result is a full "
+            "ResultRecord (every missing criterion with its seed text), about 10 KB."
         )
         prof = r.get("profile", {}).get("team")
         if prof and prof["samples"]:
