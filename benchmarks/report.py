@@ -303,9 +303,9 @@ def findings(r: dict[str, Any]) -> list[str]:
     bd = team.get("breakdown_ms", {})
     if bd:
         steps = ", ".join(f"{k} {v:.0f} ms" for k, v in bd.items() if k != "members")
-        parse = bd.get("snapshot with pydantic validation", math.nan) - bd.get(
-            "snapshot pipeline, replies not parsed", math.nan
-        )
+        full = bd.get("snapshot with pydantic validation", math.nan)
+        parse = full - bd.get("snapshot pipeline, replies not parsed", math.nan)
+        collector = full - bd.get("the same, cyclic GC paused", math.nan)
         text = (
             f"- **Team summary.** {team['members']:,} reports ({team.get('filled', 0):,} of "
             "them given a stored result before the summary, the others have theirs from this "
@@ -316,10 +316,11 @@ def findings(r: dict[str, Any]) -> list[str]:
             f"one in a fresh process against the same Redis (`benchmarks/team_steps.py`): {steps}. users.list for the "
             f"CSV names: {med.get('users_list_calls', 0):.0f} pages, "
             f"{ms((med.get('users_list_last', math.nan) - med.get('users_list_first', math.nan)) * 1000)} "
-            "between the first and last page. So the one pipeline is not the cost: validating "
-            f"the stored JSON into pydantic models takes {ms(parse)} of the snapshot, the "
-            "round trip with redis-py's reply parsing the rest; each stored result is a full "
-            "ResultRecord (every missing criterion with its seed text), about 10 KB."
+            "between the first and last page. So the one pipeline is not the cost: turning the "
+            f"replies into pydantic models takes {ms(parse)} of the snapshot, and "
+            f"{ms(collector)} of that is Python's cyclic garbage collector, which runs again "
+            "and again over the growing graph of models (each stored result is a full "
+            "ResultRecord, every missing criterion with its seed text, about 10 KB of JSON)."
         )
         prof = r.get("profile", {}).get("team")
         if prof and prof["samples"]:

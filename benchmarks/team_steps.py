@@ -6,6 +6,7 @@ fresh process against the benchmark's Redis: where the time goes without content
 
 from __future__ import annotations
 
+import gc
 import json
 import statistics
 import sys
@@ -43,6 +44,11 @@ def measure(url: str, team: str, manager: str, repeats: int = 5) -> dict[str, fl
             pipe.hgetall(store.latest_key(key))
         timed("snapshot pipeline, replies not parsed", pipe.execute)
         snaps = timed("snapshot with pydantic validation", store.snapshot, team, members)
+        gc.disable()  # how much of that is the cyclic GC scanning the models built so far
+        try:
+            timed("the same, cyclic GC paused", store.snapshot, team, members)
+        finally:
+            gc.enable()
         rows = timed("team_rows", team_rows, ctx, snaps)
         timed("team_messages (Block Kit)", team_messages, rows)
         timed("team_csv", team_csv, rows, {})
