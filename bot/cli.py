@@ -122,7 +122,7 @@ def console(
     try:
         if resume and store.load(PersonKey(team="console", user=user)) is None:
             typer.echo(f"再開できるインタビューはありません（{user}）。新しく始めます。")
-        raise typer.Exit(run_console(store, user, specialty))
+        raise typer.Exit(run_console(store, user, specialty, persistent=url is not None))
     except StoreUnavailableError as exc:
         raise _fail(
             f"Redis に接続できません（{exc.where}）。保存済みの回答は失われていません。"

@@ -18,7 +18,15 @@ HELP = "b: 前の質問に戻る / q: 中断して終了（続きは --resume）
 
 
 class ConsoleInterview:
-    def __init__(self, service: InterviewService, key: PersonKey, console: Console) -> None:
+    def __init__(
+        self,
+        service: InterviewService,
+        key: PersonKey,
+        console: Console,
+        *,
+        persistent: bool = True,
+    ) -> None:
+        self.persistent = persistent
         self.service = service
         self.key = key
         self.console = console
@@ -68,9 +76,14 @@ class ConsoleInterview:
 
     def _pause(self, session: InterviewSession) -> None:
         self._send(session, action="pause")
-        self.console.print(
-            "中断しました。回答は保存されています。`itss-bot console --resume` で再開できます。"
-        )
+        if self.persistent:
+            self.console.print(
+                "中断しました。回答は保存されています。`itss-bot console --resume` で再開できます。"
+            )
+        else:
+            self.console.print(
+                "中断しました。REDIS_URL を設定すると、回答を保存して後で再開できます。"
+            )
 
     def run(self, specialty: str | None) -> int:
         started = self.service.start(self.key, specialty)
@@ -174,7 +187,12 @@ class ConsoleInterview:
 
 
 def run_console(
-    store: SessionStore, user: str, specialty: str | None, console: Console | None = None
+    store: SessionStore,
+    user: str,
+    specialty: str | None,
+    console: Console | None = None,
+    *,
+    persistent: bool = True,
 ) -> int:
     from framework_data.loader import load_default
 
@@ -182,4 +200,6 @@ def run_console(
         Interview(load_default()), store, lambda: datetime.now(UTC), lambda: uuid.uuid4().hex
     )
     key = PersonKey(team="console", user=user)
-    return ConsoleInterview(service, key, console or Console()).run(specialty)
+    return ConsoleInterview(service, key, console or Console(), persistent=persistent).run(
+        specialty
+    )

@@ -141,3 +141,10 @@ def test_redis_down_is_a_clear_error() -> None:
     assert proc.returncode == 2
     assert "127.0.0.1:1" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_pausing_without_redis_says_answers_are_not_kept() -> None:
+    proc = run(["--specialty", "system_operations"], ["1", "q"], without_redis())
+    assert proc.returncode == 0, proc.stderr
+    assert "REDIS_URL を設定すると" in proc.stdout
+    assert "--resume で再開できます" not in proc.stdout
