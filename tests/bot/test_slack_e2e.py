@@ -15,7 +15,7 @@ from flows.personas import persona
 from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
 from tests.bot.slack_env import Bot, Person, blocks_text, running_bot
-from tests.slack_mock import MockSlackApi
+from tests.slack_mock import Call, MockSlackApi
 
 TEAM = "T0001"
 
@@ -32,17 +32,21 @@ def bot(api: MockSlackApi, redis_store: RedisStore, redis_url: str) -> Iterator[
         yield running
 
 
-def finish_interview(person: Person, specialty_level: tuple[str, int]) -> None:
-    specialty, level = specialty_level
+def answer_until_review(person: Person, specialty: str, level: int) -> Call:
+    """Answer every question as the persona would; returns the review screen."""
     facts = persona(specialty, level)
     while True:
         posts = len(person.posts())
         screen = person.screen()
         if ids.CONFIRM in blocks_text(screen.args["blocks"]):
-            person.click(person.button(screen, ids.CONFIRM), screen)
-            return
+            return screen
         person.answer(facts[person.current_fact()], screen)
         person.wait_posts(posts + 1)
+
+
+def finish_interview(person: Person, specialty_level: tuple[str, int]) -> None:
+    review = answer_until_review(person, *specialty_level)
+    person.click(person.button(review, ids.CONFIRM), review)
 
 
 def test_full_interview_by_clicks_reaches_person_and_manager(bot: Bot) -> None:
@@ -274,12 +278,7 @@ def test_evidence_note_by_modal_is_escaped_for_the_manager(bot: Bot) -> None:
     ida = Person(bot, "U130")
     ida.command("start SO")
     ida.wait_posts(1)
-    facts = persona("system_operations", 2)
-    while ids.CONFIRM not in blocks_text(ida.screen().args["blocks"]):
-        posts = len(ida.posts())
-        ida.answer(facts[ida.current_fact()])
-        ida.wait_posts(posts + 1)
-    review = ida.screen()
+    review = answer_until_review(ida, "system_operations", 2)
     ida.click(ida.button(review, ids.NOTE), review)
     opened = bot.api.wait_for("views.open")[0]
     view = opened.args["view"]
@@ -368,13 +367,8 @@ def test_manager_dm_timing_out_is_reported_and_the_result_kept(
         kim = Person(bot, "U170")
         kim.command("start SO")
         kim.wait_posts(1)
-        facts = persona("system_operations", 1)
-        while ids.CONFIRM not in blocks_text(kim.screen().args["blocks"]):
-            posts = len(kim.posts())
-            kim.answer(facts[kim.current_fact()])
-            kim.wait_posts(posts + 1)
+        review = answer_until_review(kim, "system_operations", 1)
         api.delay("conversations.open", 3)  # the next one: the manager's DM channel
-        review = kim.screen()
         kim.click(kim.button(review, ids.CONFIRM), review)
         told = kim.wait_posts(len(kim.posts()) + 2, timeout=15)[-1]
         assert "<@USLOW>" in told.args["text"]
