@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltResponse
@@ -16,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.context import BotContext
+from bot.context import BotContext, utcnow
 from bot.listeners import commands, home, interview
 from bot.settings import Settings
 from flows.storage import open_store
@@ -40,7 +41,13 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[App, BotContext]:
+def create_app(
+    settings: Settings,
+    store: SessionStore | None = None,
+    clock: Callable[[], datetime] = utcnow,
+) -> tuple[App, BotContext]:
+    """The Bolt app and its context. With `OUTBOX_POLL_SECONDS` > 0 it also starts the
+    outbox thread (ctx.close() stops it)."""
     store = store or open_store(
         settings.redis_url, session_ttl_seconds=settings.session_ttl_seconds
     )
@@ -50,6 +57,7 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[A
         framework=load_default(),
         store=store,
         client=client,
+        clock=clock,
         executor=ThreadPoolExecutor(settings.workers, "itss-after-ack"),
     )
     app = App(
@@ -96,4 +104,6 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[A
     def retired(ack: Ack) -> None:
         ack()
 
+    if settings.outbox_poll_seconds > 0:
+        ctx.courier.start(settings.outbox_poll_seconds)
     return app, ctx

@@ -17,12 +17,14 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.common import Block
 from bot.settings import Settings
 from flows.interview import Interview
-from flows.service import InterviewService
+from flows.outbox import RetryPolicy
+from flows.service import InterviewService, Notify
 from flows.session import PersonKey
 from flows.storage.base import SessionStore, StoreUnavailableError
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
+    from bot.delivery import Courier
     from framework_data.search import SkillIndex
 
 log = logging.getLogger("itss.bot")
@@ -49,11 +51,40 @@ class BotContext:
     )
     _dm_channels: dict[str, str] = field(default_factory=dict)
 
+    def now(self) -> datetime:
+        """The current time by `clock`, read late so a test may swap the clock."""
+        return self.clock()
+
+    @cached_property
+    def policy(self) -> RetryPolicy:
+        s = self.settings
+        return RetryPolicy(
+            base_seconds=s.outbox_retry_base_seconds,
+            max_attempts=s.outbox_max_attempts,
+            lease_seconds=s.outbox_lease_seconds,
+        )
+
     @cached_property
     def service(self) -> InterviewService:
         return InterviewService(
-            Interview(self.framework), self.store, self.clock, lambda: uuid.uuid4().hex
+            Interview(self.framework),
+            self.store,
+            self.now,
+            lambda: uuid.uuid4().hex,
+            Notify(self.settings.itss_admins, self.policy.lease_seconds),
         )
+
+    @cached_property
+    def courier(self) -> Courier:
+        from bot.delivery import Courier
+
+        return Courier(self, self.policy)
+
+    def close(self) -> None:
+        """Stop the outbox thread and finish the after-ack work (tests, shutdown)."""
+        if "courier" in self.__dict__:
+            self.courier.stop()
+        self.executor.shutdown(wait=True)
 
     @cached_property
     def index(self) -> SkillIndex:

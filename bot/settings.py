@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     session_ttl_days: int = Field(default=30, ge=1, le=365)
     event_dedupe_seconds: int = Field(default=600, ge=10)
     workers: int = Field(default=8, ge=1, le=64)  # threads for Web API calls after the ack
+    # The outbox (docs/deploy.md): how often each process looks for deliveries due (0: never,
+    # only right after the click that queued them), how long a claimed delivery is held, the
+    # first retry delay (doubling up to 30 min) and how many tries before it finally fails.
+    outbox_poll_seconds: float = Field(default=5.0, ge=0, le=3600)
+    outbox_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
+    outbox_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
+    outbox_max_attempts: int = Field(default=10, ge=1, le=100)
 
     @field_validator("itss_admins", mode="before")
     @classmethod

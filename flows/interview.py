@@ -17,6 +17,7 @@ from flows.facts import coerce_fact, show_value, to_json_value
 from flows.inference import Result, evaluate
 from flows.machine import InterviewMachine
 from flows.numbers import AnswerError
+from flows.outbox import Delivery
 from flows.planner import open_criteria, remaining_facts
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from framework_data.models import FactDef, Framework, Option
@@ -53,6 +54,7 @@ class Outcome:
     message: str = ""
     record: ResultRecord | None = None
     previous: InterviewSession | None = None  # the session the command was applied to
+    deliveries: tuple[Delivery, ...] = ()  # queued with the record, for the caller to send
 
     @property
     def applied(self) -> bool:

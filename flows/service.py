@@ -6,16 +6,27 @@ atomic write; a write that lost a race reports `stale` and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
+from flows.outbox import result_deliveries
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import SessionStore, StaleWriteError
 
 NOTHING_IN_PROGRESS = "進行中のインタビューはありません。`/itss start` で始めてください。"
 RACE = "同時に別の操作が行われたため、この操作は反映されませんでした。最新のメッセージから続けてください。"
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Whom a completed interview notifies: its managers from the roster, or the admins
+    when it has none. The deliveries are claimed by the completing process for
+    `lease_seconds`, so it sends them at once; after that any drain may."""
+
+    admins: Sequence[str] = ()
+    lease_seconds: float = 120.0
 
 
 @dataclass(frozen=True)
@@ -31,11 +42,13 @@ class InterviewService:
         store: SessionStore,
         clock: Callable[[], datetime],
         new_id: Callable[[], str],
+        notify: Notify | None = None,
     ) -> None:
         self.interview = interview
         self.store = store
         self.clock = clock
         self.new_id = new_id
+        self.notify = notify  # None: nobody is notified (the terminal console)
 
     def current(self, key: PersonKey) -> InterviewSession | None:
         return self.store.load(key)
@@ -83,7 +96,18 @@ class InterviewService:
             return outcome
         try:
             if outcome.record is not None:
-                self.store.complete(outcome.session, outcome.record, expected_step=session.step)
+                deliveries = []
+                if self.notify is not None:
+                    managers = self.store.managers_of(session.team, session.user)
+                    deliveries = result_deliveries(outcome.record, managers, self.notify.admins)
+                self.store.complete(
+                    outcome.session,
+                    outcome.record,
+                    expected_step=session.step,
+                    deliveries=deliveries,
+                    lease_until=now.timestamp() + (self.notify.lease_seconds if self.notify else 0),
+                )
+                outcome = replace(outcome, deliveries=tuple(deliveries))
             elif outcome.session.state is Phase.ABANDONED:
                 self.store.delete_session(session.key, expected_step=session.step)
             else:

@@ -600,6 +600,27 @@ class MockSlackApi:
             "message": self._message(args, ts),
         }
 
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """The messages chat.postMessage put in the channel, newest first (metadata only
+        with include_all_metadata, as Slack does)."""
+        channel = self._channel_for(str(args.get("channel", "")))
+        with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        limit = int(args.get("limit") or 100)
+        messages = []
+        for call in reversed(self._calls):
+            response = call.response or {}
+            if call.method != "chat.postMessage" or not response.get("ok"):
+                continue
+            if response.get("channel") != channel:
+                continue
+            message = dict(response.get("message") or {})
+            if not with_meta:
+                message.pop("metadata", None)
+            messages.append(message)
+            if len(messages) >= limit:
+                break
+        return {"ok": True, "messages": messages, "has_more": False}
+
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
         if not ts:

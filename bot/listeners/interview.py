@@ -1,20 +1,32 @@
-"""Interview clicks in the DM: parse → flows → render → chat.update / chat.postMessage."""
+"""Interview clicks in the DM: parse → flows → render → chat.postMessage / chat.update.
+
+What must arrive goes first and does not depend on what may fail: the result deliveries
+(the outbox, bot/delivery.py), then the next question, and only then the edit of the answered
+message, whose failure is logged and changes nothing else.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.interview import answered, screen
 from bot.blocks.results import note_modal
 from bot.context import BotContext
-from bot.listeners.results import deliver_result
 from flows.interview import Command
 from flows.session import InterviewSession, PersonKey, Phase
 
 STALE_NOTE = "このボタンは古いメッセージのものです。最新のメッセージから続けてください。"
+NOT_SHOWN = (
+    ":warning: 回答は保存しましたが、次の質問を表示できませんでした。"
+    "`/itss start` で続きから再開できます。"
+)
+
+log = logging.getLogger("itss.bot")
 
 
 def _key(body: dict[str, Any]) -> PersonKey:
@@ -29,6 +41,8 @@ def _where(body: dict[str, Any]) -> tuple[str, str]:
 
 def start_in_dm(ctx: BotContext, key: PersonKey, specialty: str | None) -> None:
     started = ctx.service.start(key, specialty)
+    if started.outcome.status == "stale":
+        return  # a concurrent start (a double click) won and shows the screen
     channel = ctx.dm_channel(key.user)
     if started.resumed:
         n = len(started.outcome.session.answers)
@@ -80,23 +94,41 @@ def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
     before, after = outcome.previous, outcome.session
     assert before is not None
     if outcome.record is not None:
+        ctx.courier.send_now(after.key, outcome.deliveries, outcome.record)
         result = outcome.record.result
         shown = f"{result.specialty_name} レベル {result.level}"
         blocks = answered(len(after.asked), "回答を確定しました", shown)
-        ctx.client.chat_update(channel=channel, ts=ts, text=shown, blocks=blocks)
-        deliver_result(ctx, outcome.record)
-        return
-    if cmd.action in ("answer", "skip", "choose"):
-        label, shown = _recorded(ctx, cmd, before, after)
-        number = len(before.asked) + 1 if cmd.action != "choose" else 0
-        ctx.client.chat_update(
-            channel=channel, ts=ts, text=shown, blocks=answered(number, label, shown)
-        )
-        text, blocks = screen(interview, after)
-        ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        _edit(ctx, channel, ts, shown, blocks)
         return
     text, blocks = screen(interview, after)
-    ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    if cmd.action in ("answer", "skip", "choose"):
+        label, shown = _recorded(ctx, cmd, before, after)
+        if not _post(ctx, channel, text, blocks) and not _edit(ctx, channel, ts, text, blocks):
+            ctx.dm(after.user, text=NOT_SHOWN)  # stored all the same; /itss start resumes
+            return
+        number = len(before.asked) + 1 if cmd.action != "choose" else 0
+        _edit(ctx, channel, ts, shown, answered(number, label, shown))
+        return
+    _edit(ctx, channel, ts, text, blocks)
+
+
+def _post(ctx: BotContext, channel: str, text: str, blocks: list[Any]) -> bool:
+    try:
+        ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+    except (SlackApiError, OSError) as exc:
+        log.warning("posting the next screen in %s failed: %s", channel, exc)
+        return False
+    return True
+
+
+def _edit(ctx: BotContext, channel: str, ts: str, text: str, blocks: list[Any]) -> bool:
+    """Edit a message of the interview; a failure is logged and blocks nothing."""
+    try:
+        ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except (SlackApiError, OSError) as exc:
+        log.warning("editing %s/%s failed: %s", channel, ts, exc)
+        return False
+    return True
 
 
 def _command(action: str, ref: ids.Ref, **kw: Any) -> Command:

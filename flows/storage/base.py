@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from flows.outbox import Delivery, OutboxStore
 from flows.session import InterviewSession, PersonKey, ResultRecord
 
 
@@ -37,8 +38,11 @@ class SessionStore(Protocol):
     Every change of a session is a compare-and-set on its `step`: `save` writes only when the
     stored step equals `expected_step` (None: only when no session is stored) and raises
     StaleWriteError otherwise. A backend that cannot be reached raises StoreUnavailableError
-    and leaves stored data as it was.
+    and leaves stored data as it was. `outbox` holds the messages that must arrive.
     """
+
+    @property
+    def outbox(self) -> OutboxStore: ...
 
     def load(self, key: PersonKey) -> InterviewSession | None: ...
 
@@ -47,10 +51,19 @@ class SessionStore(Protocol):
     def delete_session(self, key: PersonKey, *, expected_step: int) -> None: ...
 
     def complete(
-        self, session: InterviewSession, record: ResultRecord, *, expected_step: int
+        self,
+        session: InterviewSession,
+        record: ResultRecord,
+        *,
+        expected_step: int,
+        deliveries: Sequence[Delivery] = (),
+        lease_until: float = 0.0,
     ) -> None:
         """Atomically: CAS-check the session, delete it, append `record` to the person's
-        history and make it their latest result for its specialty."""
+        history, make it their latest result for its specialty and queue `deliveries` in
+        the person's outbox, claimed by the caller until `lease_until` (epoch seconds) so
+        it sends them at once; if it does not, any drain sends them after that. The person
+        is put in the outbox index before (never after) the deliveries are written."""
         ...
 
     def history(self, key: PersonKey) -> list[ResultRecord]:
@@ -69,6 +82,10 @@ class SessionStore(Protocol):
         ...
 
     # roster: member → managers, per team
+    def managers_of(self, team: str, user: str) -> list[str]:
+        """The member's managers; none when the row is missing or cannot be read."""
+        ...
+
     def roster(self, team: str) -> dict[str, list[str]]: ...
 
     def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:

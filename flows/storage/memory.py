@@ -13,8 +13,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from flows.outbox import Delivery
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import MemberSnapshot, StaleWriteError
+from flows.storage.memory_outbox import MemoryOutbox
 
 DEFAULT_SESSION_TTL = 30 * 86400
 _SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
@@ -74,6 +76,7 @@ class MemoryStore:
         self._rosters: dict[str, dict[str, list[str]]] = {}
         self._events: dict[str, float] = {}  # event id → expiry
         self._writes = 0
+        self.outbox = MemoryOutbox(self._lock)
 
     # ----------------------------------------------------------------- helpers (lock held)
 
@@ -128,7 +131,13 @@ class MemoryStore:
             del self._sessions[person]
 
     def complete(
-        self, session: InterviewSession, record: ResultRecord, *, expected_step: int
+        self,
+        session: InterviewSession,
+        record: ResultRecord,
+        *,
+        expected_step: int,
+        deliveries: Sequence[Delivery] = (),
+        lease_until: float = 0.0,
     ) -> None:
         check_completion(session, record)
         copy = record.model_copy(deep=True)
@@ -145,6 +154,13 @@ class MemoryStore:
             del self._sessions[person]
             self._history.setdefault(person, []).append(copy)
             self._latest.setdefault(person, {})[record.specialty] = copy
+            self.outbox.enqueue_locked(
+                person,
+                deliveries,
+                lease_until,
+                claimed=True,
+                announce_at=record.completed_at.timestamp(),
+            )
 
     # ----------------------------------------------------------------- results
 
@@ -181,6 +197,7 @@ class MemoryStore:
             self._sessions.pop(person, None)
             self._history.pop(person, None)
             self._latest.pop(person, None)
+            self.outbox.forget_locked(person)
             roster = self._rosters.get(key.team)
             if roster is not None:
                 roster.pop(key.user, None)
@@ -188,6 +205,11 @@ class MemoryStore:
                     del self._rosters[key.team]
 
     # ----------------------------------------------------------------- roster
+
+    def managers_of(self, team: str, user: str) -> list[str]:
+        check_team(team)
+        with self._lock:
+            return list(self._rosters.get(team, {}).get(user, []))
 
     def roster(self, team: str) -> dict[str, list[str]]:
         check_team(team)

@@ -18,6 +18,8 @@ from redis.connection import SSLConnection, UnixDomainSocketConnection
 from redis.exceptions import BusyLoadingError, InvalidResponse, ReadOnlyError
 from redis.retry import Retry
 
+from flows.storage.redis_outbox import ENQUEUE_LUA
+
 # Raised by redis-py when the server cannot serve us: down, unreachable, slow, still loading
 # its dataset after a restart, a replica during failover, or not Redis at all (a URL that
 # points at another service). BusyLoadingError is a ConnectionError already; it is listed to
@@ -32,9 +34,10 @@ UNAVAILABLE = (
 
 CLUSTER_SCHEME = "redis+cluster://"
 
-# KEYS[1] session; ARGV: expected step ("" = must be absent), new step, data, ttl, op id.
-# 1 = written; 2 = this very save was already written (redis-py resent it after the
-# connection dropped before the reply came); 0 = stale.
+# KEYS[1] session; ARGV: expected step ("" = must be absent), new step, data, ttl, op id,
+# schema version of the writer. 1 = written; 2 = this very save was already written (redis-py
+# resent it after the connection dropped before the reply came); 0 = stale; 3 = the stored
+# session was written by a newer version (field `v`), which an older writer never replaces.
 SAVE = """
 local cur = redis.call('HGET', KEYS[1], 'step')
 local ok
@@ -43,24 +46,38 @@ if not ok then
   if cur and redis.call('HGET', KEYS[1], 'op') == ARGV[5] then return 2 end
   return 0
 end
-redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5])
+if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > tonumber(ARGV[6]) then return 3 end
+redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5], 'v', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1
 """
 
-# KEYS[1] session, KEYS[2] history, KEYS[3] latest; ARGV: expected step, record, specialty.
-# 2 = already completed with this very record (a retry); a second RPUSH would duplicate it.
-COMPLETE = """
+# KEYS[1] session, KEYS[2] history, KEYS[3] latest, KEYS[4..7] the person's outbox (outbox,
+# due, sent, failed: flows.storage.redis_outbox); ARGV: expected step, record, specialty,
+# schema version, delivery count, then (id, json, due ms) per delivery, queued as claimed by
+# the writer (attempt 1) so it sends them at once. 2 = already completed with this very
+# record (a retry); a second RPUSH would duplicate it. 3 = the session is a newer version's.
+# A `latest` entry of a newer version is kept (the record still joins the history).
+COMPLETE = (
+    ENQUEUE_LUA
+    + """
 local cur = redis.call('HGET', KEYS[1], 'step')
 if cur ~= ARGV[1] then
   if cur == false and redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[2] then return 2 end
+  if cur == false and redis.call('LINDEX', KEYS[2], -1) == ARGV[2] then return 2 end
   return 0
 end
+local mine = tonumber(ARGV[4])
+if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > mine then return 3 end
 redis.call('DEL', KEYS[1])
 redis.call('RPUSH', KEYS[2], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
+local latest = redis.call('HGET', KEYS[3], ARGV[3])
+local theirs = latest and tonumber(string.match(latest, '"schema_version":%s*(%d+)')) or 0
+if theirs <= mine then redis.call('HSET', KEYS[3], ARGV[3], ARGV[2]) end
+enqueue(4, 6, tonumber(ARGV[5]), 1)
 return 1
 """
+)
 
 # KEYS[1] session; ARGV: expected step.
 DELETE = """

@@ -21,6 +21,7 @@ scripts and the client configuration are in `flows.storage.redis_scripts`.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,7 +33,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from redis.cluster import RedisCluster
 from redis.exceptions import ClusterDownError, RedisClusterException
 
-from flows.session import InterviewSession, PersonKey, ResultRecord
+from flows.outbox import Delivery
+from flows.session import SCHEMA_VERSION, InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import MemberSnapshot, StaleWriteError, StoreUnavailableError
 from flows.storage.memory import (
     DEFAULT_SESSION_TTL,
@@ -40,6 +42,7 @@ from flows.storage.memory import (
     check_completion,
     check_team,
 )
+from flows.storage.redis_outbox import RedisOutbox, enqueue_args
 from flows.storage.redis_scripts import (
     CLAIM,
     CLUSTER_SCHEME,
@@ -52,6 +55,7 @@ from flows.storage.redis_scripts import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger("itss.storage")
 
 _PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _MANAGERS = TypeAdapter(list[str])
@@ -107,6 +111,7 @@ class RedisStore:
         self._complete = client.register_script(COMPLETE)
         self._delete = client.register_script(DELETE)
         self._claim = client.register_script(CLAIM)
+        self.outbox = RedisOutbox(client, prefix, self._reachable)
 
     @classmethod
     def from_url(
@@ -190,9 +195,12 @@ class RedisStore:
             session.model_dump_json(),
             str(self.session_ttl_seconds),
             uuid.uuid4().hex,
+            str(SCHEMA_VERSION),
         ]
         with self._reachable():
             status = self._save(keys=[name], args=args)
+        if status == 3:
+            raise StaleWriteError(f"{name} was written by a newer version; not replaced")
         if status == 0:
             raise StaleWriteError(
                 f"{name} is not at step {expected_step}"
@@ -208,15 +216,41 @@ class RedisStore:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
     def complete(
-        self, session: InterviewSession, record: ResultRecord, *, expected_step: int
+        self,
+        session: InterviewSession,
+        record: ResultRecord,
+        *,
+        expected_step: int,
+        deliveries: Sequence[Delivery] = (),
+        lease_until: float = 0.0,
     ) -> None:
+        """With deliveries, the outbox index is written first (its own round trip on a
+        cluster, where it lives on another node; the same pipeline otherwise)."""
         check_completion(session, record)
         key = session.key
         name = self.session_key(key)
-        keys = [name, self.history_key(key), self.latest_key(key)]
-        args = [str(expected_step), record.model_dump_json(), record.specialty]
+        keys = [name, self.history_key(key), self.latest_key(key), *self.outbox.keys(key)]
+        args = [
+            str(expected_step),
+            record.model_dump_json(),
+            record.specialty,
+            str(SCHEMA_VERSION),
+            str(len(deliveries)),
+            *enqueue_args(deliveries, lease_until),
+        ]
         with self._reachable():
-            status = self._complete(keys=keys, args=args)
+            if not deliveries:
+                status = self._complete(keys=keys, args=args)
+            elif isinstance(self.client, RedisCluster):
+                self.outbox.announce(key, record.completed_at.timestamp())
+                status = self._complete(keys=keys, args=args)
+            else:
+                pipe = self.client.pipeline(transaction=False)
+                self.outbox.announce_command(pipe, key, record.completed_at.timestamp())
+                self._complete(keys=keys, args=args, client=pipe)
+                status = pipe.execute()[-1]
+        if status == 3:
+            raise StaleWriteError(f"{name} was written by a newer version; not replaced")
         if status == 0:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
@@ -269,13 +303,27 @@ class RedisStore:
         another slot on Redis Cluster; both commands are idempotent, so a retry completes it.
         Rows of other members that name the person as manager stay."""
         pipe = self.client.pipeline(transaction=False)
-        for name in (self.session_key(key), self.history_key(key), self.latest_key(key)):
+        names = [self.session_key(key), self.history_key(key), self.latest_key(key)]
+        for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
         pipe.hdel(self.roster_key(key.team), key.user)
         with self._reachable():
             pipe.execute()
 
     # ----------------------------------------------------------------- roster
+
+    def managers_of(self, team: str, user: str) -> list[str]:
+        """One member's managers (one HGET); a row that cannot be read counts as none."""
+        name = self.roster_key(team)
+        with self._reachable():
+            raw = self.client.hget(name, user)
+        if raw is None:
+            return []
+        try:
+            return _MANAGERS.validate_json(raw)
+        except ValidationError:
+            log.warning("unreadable roster row at %s (%s): treated as no manager", name, user)
+            return []
 
     def roster(self, team: str) -> dict[str, list[str]]:
         name = self.roster_key(team)

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from bot import ids
 from bot.app import create_app
+from bot.context import BotContext, utcnow
 from bot.server import wsgi_app
 from bot.settings import Settings
 from flows.facts import FactValue
@@ -32,6 +34,7 @@ class Bot:
     slack: SlackClient
     store: SessionStore
     settings: Settings
+    ctx: BotContext | None = None  # in-process bots only: its courier, its clock
 
 
 def settings_for(api: MockSlackApi, redis_url: str, **extra: Any) -> Settings:
@@ -45,17 +48,39 @@ def settings_for(api: MockSlackApi, redis_url: str, **extra: Any) -> Settings:
     )
 
 
+class FakeNow:
+    """A wall clock for the app that moves only when told to (outbox retry times)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
 @contextmanager
 def running_bot(
-    api: MockSlackApi, store: SessionStore, redis_url: str, **extra: Any
+    api: MockSlackApi,
+    store: SessionStore,
+    redis_url: str,
+    clock: Callable[[], datetime] | None = None,
+    **extra: Any,
 ) -> Iterator[Bot]:
+    """The app on loopback. With a `clock` the outbox thread is off (OUTBOX_POLL_SECONDS=0)
+    and the test drains with `bot.ctx.courier.drain_due()` after moving the clock."""
+    if clock is not None:
+        extra.setdefault("outbox_poll_seconds", 0)
     settings = settings_for(api, redis_url, **extra)
-    app, ctx = create_app(settings, store)
+    app, ctx = create_app(settings, store, clock or utcnow)
     try:
         with serve_wsgi(wsgi_app(app, store)) as base:
-            yield Bot(api, SlackClient(base, SECRET, hooks_url=api.hooks_url), store, settings)
+            slack = SlackClient(base, SECRET, hooks_url=api.hooks_url)
+            yield Bot(api, slack, store, settings, ctx)
     finally:
-        ctx.executor.shutdown(wait=True)
+        ctx.close()
 
 
 def blocks_text(blocks: list[dict[str, Any]]) -> str:

@@ -14,7 +14,7 @@ from bot import ids
 from flows.personas import persona
 from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
-from tests.bot.slack_env import Bot, Person, blocks_text, running_bot
+from tests.bot.slack_env import Bot, FakeNow, Person, blocks_text, running_bot
 from tests.slack_mock import Call, MockSlackApi
 
 TEAM = "T0001"
@@ -359,19 +359,35 @@ def test_workspace_owner_may_edit_the_roster(bot: Bot) -> None:
     assert bot.store.roster(TEAM) == {}
 
 
-def test_manager_dm_timing_out_is_reported_and_the_result_kept(
+def test_manager_dm_timing_out_is_retried_later_and_arrives_once(
     api: MockSlackApi, redis_store: RedisStore, redis_url: str
 ) -> None:
     redis_store.set_managers(TEAM, {"U170": ["USLOW"]})
-    with running_bot(api, redis_store, redis_url, slack_api_timeout=1) as bot:
+    clock = FakeNow()
+    with running_bot(api, redis_store, redis_url, clock, slack_api_timeout=1) as bot:
+        assert bot.ctx is not None
         kim = Person(bot, "U170")
         kim.command("start SO")
         kim.wait_posts(1)
         review = answer_until_review(kim, "system_operations", 1)
         api.delay("conversations.open", 3)  # the next one: the manager's DM channel
         kim.click(kim.button(review, ids.CONFIRM), review)
-        told = kim.wait_posts(len(kim.posts()) + 2, timeout=15)[-1]
-        assert "<@USLOW>" in told.args["text"]
-        assert "結果は保存されています" in told.args["text"]
+        mine = kim.wait_posts(len(kim.posts()) + 1, timeout=15)[-1]
+        assert mine.args["text"] == "判定結果: システムオペレーション レベル 1"
         key = PersonKey(team=TEAM, user="U170")
+        deadline = time.monotonic() + 15
+        while [d.recipient for d in bot.store.outbox.pending(key)] != ["USLOW"]:
+            assert time.monotonic() < deadline, "the person's delivery was never settled"
+            time.sleep(0.05)  # the manager's send times out after 1 s, then both are settled
+        manager = Person(bot, "USLOW")
+        assert manager.posts() == []
+        assert bot.ctx.courier.drain_due() == 1  # looked at, but its retry is not due yet
+        assert manager.posts() == []
+        clock.advance(11)  # past the first retry (OUTBOX_RETRY_BASE_SECONDS = 10)
+        assert bot.ctx.courier.drain_due() == 1
+        (got,) = manager.wait_posts(1)
+        assert got.args["text"] == "<@U170> さんの判定結果: システムオペレーション レベル 1"
+        assert api.calls("conversations.history"), "an unsure send is looked up first"
+        assert bot.store.outbox.pending(key) == []
+        assert not [p for p in kim.posts() if "送れませんでした" in p.args.get("text", "")]
         assert bot.store.latest(key)["system_operations"].result.level == 1

@@ -429,7 +429,8 @@ def test_redis_key_layout_and_values(redis_store: RedisStore, redis_client: redi
         [*person, f"{p}:{{T1}}:roster", f"{p}:event:Ev1"]
     )
     stored = redis_client.hgetall(person[0])
-    assert set(stored) == {"step", "data", "op"}
+    assert set(stored) == {"step", "data", "op", "v"}
+    assert stored["v"] == "1"  # the writer's schema version: a newer one is never replaced
     assert stored["step"] == "0"
     assert json.loads(stored["data"])["schema_version"] == 1
     assert json.loads(redis_client.lindex(person[1], 0))["schema_version"] == 1
@@ -558,8 +559,9 @@ def test_redis_round_trips_per_operation(counted: tuple[RedisStore, type[Any]]) 
     # MULTI, HSET, HDEL, EXEC: one packet, four replies.
     assert round_trips(counter, lambda: store.set_managers("T1", roster)) == (1, 4)
     assert round_trips(counter, lambda: store.roster("T1")) == (1, 1)
-    # 3 × DEL + HDEL pipelined (no MULTI: the roster is in another cluster slot)
-    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 4)
+    # 7 × DEL (session, history, latest, 4 outbox keys) + HDEL pipelined (no MULTI: the
+    # roster is in another cluster slot)
+    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 8)
     assert round_trips(counter, lambda: store.claim_event("Ev1", 60)) == (1, 1)
     assert round_trips(counter, store.ping) == (1, 1)
 

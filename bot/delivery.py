@@ -1,0 +1,235 @@
+"""Sending the outbox to Slack: results and notices as DMs, each marked with its delivery id.
+
+`SlackSender` turns one delivery into one chat.postMessage (with message metadata naming the
+delivery, so a send whose outcome was unknown can be looked up in the DM before it is sent
+again); `Courier` runs the drains of flows.outbox: at once after the click that queued the
+deliveries, and in a background thread of every process (at start-up, then every
+`OUTBOX_POLL_SECONDS`) for whatever is due: retries, and deliveries of a process that died.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.notices import notice_text
+from bot.blocks.results import result_blocks
+from flows.outbox import (
+    Claimed,
+    Delivery,
+    RetryPolicy,
+    SendResult,
+    classify,
+    drain_due,
+    drain_person,
+    send_claimed,
+)
+from flows.session import PersonKey, ResultRecord
+from flows.storage.base import StoreUnavailableError
+
+if TYPE_CHECKING:
+    from bot.context import BotContext
+
+log = logging.getLogger("itss.delivery")
+
+METADATA_TYPE = "itss_delivery"
+HISTORY_LOOKBACK = 50  # messages of the DM searched for an earlier send of a delivery
+
+
+def metadata(delivery: Delivery) -> dict[str, Any]:
+    return {"event_type": METADATA_TYPE, "event_payload": {"delivery_id": delivery.id}}
+
+
+def outcome_of(exc: Exception) -> SendResult:
+    """What a failed Web API call means for the delivery."""
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        if status == 429:
+            after = exc.response.headers.get("Retry-After") or exc.response.headers.get(
+                "retry-after"
+            )
+            try:
+                wait = float(after) if after is not None else 0.0
+            except ValueError:
+                wait = 0.0
+            return SendResult("retry", "ratelimited", wait)
+        if status >= 500:
+            return SendResult("unsure", "server_error")
+        error = str(exc.response.get("error") or "unknown_error")
+        return SendResult(classify(error), error)
+    # Timeouts and dropped connections, after the retry handlers gave up: it may have arrived.
+    return SendResult("unsure", "timeout")
+
+
+class SlackSender:
+    """flows.outbox.Sender over the bot's WebClient."""
+
+    def __init__(self, ctx: BotContext) -> None:
+        self.ctx = ctx
+
+    def message(self, delivery: Delivery, record: ResultRecord | None) -> dict[str, Any]:
+        fw = self.ctx.framework
+        if delivery.kind in ("result", "result_manager"):
+            assert record is not None
+            result = record.result
+            manager = delivery.kind == "result_manager"
+            text = f"判定結果: {result.specialty_name} レベル {result.level}"
+            if manager:
+                text = f"<@{record.user}> さんの{text}"
+            return {"text": text, "blocks": result_blocks(record, fw, for_manager=manager)}
+        name = fw.specialty(delivery.specialty).name if delivery.specialty else ""
+        return {"text": notice_text(delivery, name)}
+
+    def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
+        try:
+            self.ctx.client.chat_postMessage(
+                channel=self.ctx.dm_channel(delivery.recipient),
+                metadata=metadata(delivery),
+                **self.message(delivery, record),
+            )
+        except (SlackApiError, OSError) as exc:
+            outcome = outcome_of(exc)
+            log.warning(
+                "delivery %s to %s not sent (%s): %s",
+                delivery.id,
+                delivery.recipient,
+                outcome.status,
+                outcome.error,
+            )
+            return outcome
+        return SendResult.ok()
+
+    def already_sent(self, delivery: Delivery) -> bool:
+        try:
+            page = self.ctx.client.conversations_history(
+                channel=self.ctx.dm_channel(delivery.recipient),
+                limit=HISTORY_LOOKBACK,
+                include_all_metadata=True,
+            )
+        except (SlackApiError, OSError) as exc:
+            log.info("history of %s not readable, sending again: %s", delivery.recipient, exc)
+            return False
+        for message in page.get("messages") or []:
+            meta = message.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if (
+                meta.get("event_type") == METADATA_TYPE
+                and payload.get("delivery_id") == delivery.id
+            ):
+                return True
+        return False
+
+
+class Courier:
+    """Runs the outbox drains of one process."""
+
+    def __init__(self, ctx: BotContext, policy: RetryPolicy) -> None:
+        self.ctx = ctx
+        self.policy = policy
+        self.sender = SlackSender(ctx)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def admins(self) -> Sequence[str]:
+        return self.ctx.settings.itss_admins
+
+    def now(self) -> float:
+        return self.ctx.clock().timestamp()
+
+    def record_of(self, delivery: Delivery) -> ResultRecord | None:
+        """The result a delivery is about; None when it is gone (the person erased it)."""
+        key = delivery.key
+        latest = self.ctx.store.latest(key).get(delivery.specialty)
+        if latest is not None and latest.interview_id == delivery.interview_id:
+            return latest
+        return next(
+            (r for r in self.ctx.store.history(key) if r.interview_id == delivery.interview_id),
+            None,
+        )
+
+    def on_failed(self, delivery: Delivery, error: str) -> None:
+        log.error(
+            "delivery %s (%s to %s about %s/%s) finally failed: %s",
+            delivery.id,
+            delivery.kind,
+            delivery.recipient,
+            delivery.team,
+            delivery.user,
+            error,
+        )
+
+    def send_now(
+        self, key: PersonKey, deliveries: Sequence[Delivery], record: ResultRecord
+    ) -> None:
+        """Send what the completion just queued (claimed by this process), then settle."""
+        claimed = [Claimed(d, 1, unsure=False) for d in deliveries]
+        now = self.now()
+        settled = send_claimed(
+            claimed,
+            self.sender,
+            lambda d: record,
+            now=now,
+            policy=self.policy,
+            admins=self.admins,
+            on_failed=self.on_failed,
+        )
+        next_due = self.ctx.store.outbox.settle(key, settled, now)
+        if next_due is not None and next_due <= now:
+            self.drain(key)  # failure notices, at once
+
+    def drain(self, key: PersonKey) -> float | None:
+        return drain_person(
+            self.ctx.store.outbox,
+            key,
+            self.sender,
+            self.record_of,
+            now=self.now(),
+            policy=self.policy,
+            admins=self.admins,
+            on_failed=self.on_failed,
+        )
+
+    def drain_due(self, limit: int = 100) -> int:
+        """One round over every person with something due; how many were looked at."""
+        return drain_due(
+            self.ctx.store.outbox,
+            self.sender,
+            self.record_of,
+            now=self.now(),
+            policy=self.policy,
+            admins=self.admins,
+            limit=limit,
+            on_failed=self.on_failed,
+        )
+
+    # ---------------------------------------------------------------- background
+
+    def start(self, every: float, wait: Callable[[float], bool] | None = None) -> None:
+        """Drain at once, then every `every` seconds, until `stop()`."""
+        wait = wait or self._stop.wait
+
+        def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    for _ in range(10):  # a full round of `limit` people: there may be more
+                        if not self.drain_due() or self._stop.is_set():
+                            break
+                except StoreUnavailableError as exc:
+                    log.warning("outbox drain skipped: %s", exc)
+                except Exception:
+                    log.exception("outbox drain failed")
+                if wait(every):
+                    return
+
+        self._thread = threading.Thread(target=loop, name="itss-outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,383 @@
+"""The transactional outbox: messages that must arrive, as data. Pure (no Slack, no clock reads).
+
+A `Delivery` is written in the same atomic step as the change that causes it (the completion
+of an interview writes the result deliveries; see `SessionStore.complete`) and sent by
+`drain_person` / `drain_due`, which any replica may run at any time: after the ack of the
+click that caused it, at start-up and periodically. Each delivery is claimed with a lease
+before it is sent, so two replicas never send the same one at once; a send whose outcome is
+unknown (the process died, the call timed out, Slack answered 5xx) is checked against what
+Slack already shows (`Sender.already_sent`) before it is sent again. docs/deploy.md has the
+policy in prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from flows.session import PersonKey, ResultRecord
+
+SCHEMA_VERSION = 1
+
+Kind = Literal[
+    "result",  # the person's own result
+    "result_manager",  # the person's result, to one of their managers
+    "no_manager",  # to the person: no manager on the roster, the admins were told
+    "no_manager_admin",  # to an admin: this person has no manager on the roster
+    "undelivered",  # to the person: `about` could not be sent their result (`reason`)
+    "undelivered_admin",  # to an admin: the person's own result could not be sent
+]
+
+
+class Delivery(BaseModel):
+    """One message that must reach `recipient`. Stored under the person it is about
+    (`team`/`user`), so erasing the person erases their pending messages too."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: int = SCHEMA_VERSION
+    id: str  # unique per person and stable: a retried write never queues it twice
+    team: str
+    user: str
+    recipient: str
+    kind: Kind
+    interview_id: str = ""
+    specialty: str = ""
+    about: str = ""  # a user id the message is about (the manager not reached)
+    reason: str = ""  # why a delivery failed, as a Slack error code or "server_error"
+    created_at: datetime
+
+    @property
+    def key(self) -> PersonKey:
+        return PersonKey(team=self.team, user=self.user)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery this process may send now: `attempt` counts claims (1 = the first), and
+    `unsure` says an earlier attempt may have reached Slack (check before sending again)."""
+
+    delivery: Delivery
+    attempt: int
+    unsure: bool
+
+
+# ------------------------------------------------------------------ what a send can end in
+
+SendStatus = Literal["sent", "retry", "unsure", "permanent"]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """`sent`; `retry` (definitely not sent: 429, a refused connection); `unsure` (may have
+    been sent: a timeout, a 5xx); `permanent` (will never work: the account is gone)."""
+
+    status: SendStatus
+    error: str = ""
+    retry_after: float = 0.0  # seconds, from Slack's Retry-After
+
+    @classmethod
+    def ok(cls) -> SendResult:
+        return cls("sent")
+
+
+# Slack error codes after which sending the same message again cannot succeed.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "user_not_found",
+        "users_not_found",
+        "account_inactive",
+        "user_disabled",
+        "user_is_restricted",
+        "cannot_dm_bot",
+        "is_archived",
+        "not_in_channel",
+        "messages_tab_disabled",
+        "restricted_action",
+        "invalid_blocks",
+        "msg_too_long",
+        "no_text",
+        "too_many_attachments",
+        "invalid_arguments",
+    }
+)
+
+
+def classify(error: str) -> SendStatus:
+    """A Slack `ok: false` error code: permanent, or worth another try later."""
+    return "permanent" if error in PERMANENT_ERRORS else "retry"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff: base, 2 × base, 4 × base … capped, at most `max_attempts` claims.
+    A Retry-After from Slack is honoured when it is longer."""
+
+    base_seconds: float = 10.0
+    cap_seconds: float = 1800.0
+    max_attempts: int = 10
+    lease_seconds: float = 120.0  # longer than one send can take, retry handlers included
+
+    def delay(self, attempt: int, retry_after: float = 0.0) -> float:
+        backoff = min(self.base_seconds * 2.0 ** max(attempt - 1, 0), self.cap_seconds)
+        return max(backoff, retry_after)
+
+
+# ------------------------------------------------------------------ the storage contract
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What became of one claimed delivery: `sent`, `retry` at `due`, or `failed`."""
+
+    delivery_id: str
+    outcome: Literal["sent", "retry", "failed"]
+    due: float = 0.0
+    error: str = ""
+    unsure: bool = False  # with `retry`: the attempt may have reached Slack
+
+
+@dataclass
+class Settled:
+    """The marks of one person's drain and the notices their failures cause."""
+
+    marks: list[Mark] = field(default_factory=list)
+    notices: list[Delivery] = field(default_factory=list)
+
+
+class OutboxStore(Protocol):
+    """Pending deliveries per person, and an index of the people who may have some due.
+
+    Times are epoch seconds (float). A backend that cannot be reached raises
+    StoreUnavailableError and leaves stored data as it was."""
+
+    def claim(self, key: PersonKey, now: float, lease_until: float) -> list[Claimed]:
+        """Atomically take every delivery of the person that is due at `now` (never sent,
+        or its retry time or an earlier lease has passed), leasing each until
+        `lease_until`. A delivery another process holds a lease on is not returned."""
+        ...
+
+    def settle(self, key: PersonKey, settled: Settled, now: float) -> float | None:
+        """Atomically apply the marks (sent: removed and remembered as sent; retry: due
+        again at its time; failed: moved to the person's failed deliveries) and queue the
+        notices (not if already queued or sent). Returns when the person's next delivery
+        is due, or None when nothing is pending."""
+        ...
+
+    def due_people(self, now: float, lease_until: float, limit: int) -> list[tuple[PersonKey, int]]:
+        """Take up to `limit` people from the index whose check is due, leased until
+        `lease_until`; each with the token `release` needs."""
+        ...
+
+    def release(self, key: PersonKey, token: int, next_due: float | None) -> None:
+        """Put the person back in the index at `next_due`, or remove them when None, unless
+        someone announced new deliveries for them since `due_people` took them."""
+        ...
+
+    def failed(self, key: PersonKey) -> list[tuple[Delivery, str]]:
+        """The person's deliveries that finally failed, with the error."""
+        ...
+
+    def pending(self, key: PersonKey) -> list[Delivery]:
+        """The person's deliveries not sent yet (claimed or not)."""
+        ...
+
+
+# ------------------------------------------------------------------ what a completion queues
+
+
+def result_deliveries(
+    record: ResultRecord, managers: Sequence[str], admins: Sequence[str]
+) -> list[Delivery]:
+    """The messages a completed interview must send: the result to the person and to each
+    manager; with no manager on the roster, a notice to the person and to each admin."""
+    base: dict[str, Any] = {
+        "team": record.team,
+        "user": record.user,
+        "interview_id": record.interview_id,
+        "specialty": record.specialty,
+        "created_at": record.completed_at,
+    }
+    out = [
+        Delivery(id=f"{record.interview_id}:result", recipient=record.user, kind="result", **base)
+    ]
+    recipients = [m for m in dict.fromkeys(managers) if m != record.user]
+    for manager in recipients:
+        out.append(
+            Delivery(
+                id=f"{record.interview_id}:manager:{manager}",
+                recipient=manager,
+                kind="result_manager",
+                **base,
+            )
+        )
+    if not recipients:
+        out.append(
+            Delivery(
+                id=f"{record.interview_id}:no_manager",
+                recipient=record.user,
+                kind="no_manager",
+                **base,
+            )
+        )
+        for admin in dict.fromkeys(admins):
+            out.append(
+                Delivery(
+                    id=f"{record.interview_id}:no_manager_admin:{admin}",
+                    recipient=admin,
+                    kind="no_manager_admin",
+                    **base,
+                )
+            )
+    return out
+
+
+def failure_notices(failed: Delivery, reason: str, admins: Sequence[str]) -> list[Delivery]:
+    """Who is told, once, that `failed` will never arrive: the person when a manager could
+    not be reached; the admins when the person could not be reached themselves."""
+    common: dict[str, Any] = {
+        "team": failed.team,
+        "user": failed.user,
+        "interview_id": failed.interview_id,
+        "specialty": failed.specialty,
+        "reason": reason,
+        "created_at": failed.created_at,
+    }
+    if failed.kind == "result_manager":
+        return [
+            Delivery(
+                id=f"{failed.id}:undelivered",
+                recipient=failed.user,
+                kind="undelivered",
+                about=failed.recipient,
+                **common,
+            )
+        ]
+    if failed.kind == "result":
+        return [
+            Delivery(
+                id=f"{failed.id}:undelivered_admin:{admin}",
+                recipient=admin,
+                kind="undelivered_admin",
+                about=failed.user,
+                **common,
+            )
+            for admin in dict.fromkeys(admins)
+            if admin != failed.user
+        ]
+    return []  # a notice that cannot be sent is logged, not announced again
+
+
+# ------------------------------------------------------------------ sending
+
+
+class Sender(Protocol):
+    """How a delivery reaches Slack (bot/delivery.py). `record` is the result it is about,
+    None when the person's data is gone (erased): such a delivery is dropped."""
+
+    def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult: ...
+
+    def already_sent(self, delivery: Delivery) -> bool:
+        """Whether Slack already shows this delivery (a send whose outcome was unknown)."""
+        ...
+
+
+RecordLookup = Callable[[Delivery], ResultRecord | None]
+
+
+def send_claimed(
+    claimed: Sequence[Claimed],
+    sender: Sender,
+    record_of: RecordLookup,
+    *,
+    now: float,
+    policy: RetryPolicy,
+    admins: Sequence[str] = (),
+    on_failed: Callable[[Delivery, str], None] = lambda d, e: None,
+) -> Settled:
+    """Send each claimed delivery once and say what became of it (the caller settles)."""
+    settled = Settled()
+    for item in claimed:
+        delivery = item.delivery
+        if item.unsure and sender.already_sent(delivery):
+            settled.marks.append(Mark(delivery.id, "sent"))
+            continue
+        needs_record = delivery.kind in ("result", "result_manager")
+        record = record_of(delivery) if needs_record else None
+        if needs_record and record is None:
+            settled.marks.append(Mark(delivery.id, "sent", error="gone"))  # erased: drop it
+            continue
+        result = sender.send(delivery, record)
+        if result.status == "sent":
+            settled.marks.append(Mark(delivery.id, "sent"))
+            continue
+        final = result.status == "permanent" or item.attempt >= policy.max_attempts
+        if final:
+            reason = result.error or result.status
+            settled.marks.append(Mark(delivery.id, "failed", error=reason))
+            settled.notices += failure_notices(delivery, reason, admins)
+            on_failed(delivery, reason)
+            continue
+        due = now + policy.delay(item.attempt, result.retry_after)
+        settled.marks.append(
+            Mark(delivery.id, "retry", due, result.error, unsure=result.status == "unsure")
+        )
+    return settled
+
+
+def drain_person(
+    store: OutboxStore,
+    key: PersonKey,
+    sender: Sender,
+    record_of: RecordLookup,
+    *,
+    now: float,
+    policy: RetryPolicy,
+    admins: Sequence[str] = (),
+    on_failed: Callable[[Delivery, str], None] = lambda d, e: None,
+) -> float | None:
+    """Claim, send and settle what is due for one person (and the failure notices that
+    causes, at once); when the next one is due."""
+    next_due: float | None = None
+    for _ in range(3):  # deliveries, then notices of their failure, then those of notices
+        claimed = store.claim(key, now, now + policy.lease_seconds)
+        settled = send_claimed(
+            claimed, sender, record_of, now=now, policy=policy, admins=admins, on_failed=on_failed
+        )
+        next_due = store.settle(key, settled, now)
+        if next_due is None or next_due > now:
+            break
+    return next_due
+
+
+def drain_due(
+    store: OutboxStore,
+    sender: Sender,
+    record_of: RecordLookup,
+    *,
+    now: float,
+    policy: RetryPolicy,
+    admins: Sequence[str] = (),
+    limit: int = 100,
+    on_failed: Callable[[Delivery, str], None] = lambda d, e: None,
+) -> int:
+    """One round over the index: every person with something due; how many were drained."""
+    people = store.due_people(now, now + policy.lease_seconds, limit)
+    for key, token in people:
+        next_due = drain_person(
+            store,
+            key,
+            sender,
+            record_of,
+            now=now,
+            policy=policy,
+            admins=admins,
+            on_failed=on_failed,
+        )
+        store.release(key, token, next_due)
+    return len(people)
