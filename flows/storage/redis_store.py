@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 import redis
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from redis.cluster import RedisCluster
-from redis.exceptions import ClusterDownError, RedisClusterException
+from redis.exceptions import ClusterDownError, NoScriptError, RedisClusterException
 
 from flows.outbox import Delivery
 from flows.session import SCHEMA_VERSION, InterviewSession, PersonKey, ResultRecord
@@ -245,10 +245,14 @@ class RedisStore:
                 self.outbox.announce(key, record.completed_at.timestamp())
                 status = self._complete(keys=keys, args=args)
             else:
+                # EVALSHA by hand: a Script object in a pipeline costs a SCRIPT EXISTS first.
                 pipe = self.client.pipeline(transaction=False)
                 self.outbox.announce_command(pipe, key, record.completed_at.timestamp())
-                self._complete(keys=keys, args=args, client=pipe)
-                status = pipe.execute()[-1]
+                pipe.evalsha(self._complete.sha, len(keys), *keys, *args)
+                try:
+                    status = pipe.execute()[-1]
+                except NoScriptError:  # a restarted server: the index write is done
+                    status = self._complete(keys=keys, args=args)
         if status == 3:
             raise StaleWriteError(f"{name} was written by a newer version; not replaced")
         if status == 0:
