@@ -12,10 +12,10 @@ REASONS = {
     "channel_not_found": "アカウントが見つからないか無効です",
     "cannot_dm_bot": "ボットのアカウントには送れません",
     "messages_tab_disabled": "ボットからの DM を受け取れない設定になっています",
-    "ratelimited": "Slack の送信制限が続いたため送れませんでした",
-    "server_error": "Slack のサーバーエラーが続いたため送れませんでした",
-    "unsure": "Slack が応答しなかったため送れませんでした",
-    "timeout": "Slack が応答しなかったため送れませんでした",
+    "ratelimited": "Slack の送信制限が続いたため",
+    "server_error": "Slack のサーバーエラーが続いたため",
+    "unsure": "Slack が応答しなかったため",
+    "timeout": "Slack が応答しなかったため",
 }
 
 
@@ -40,12 +40,12 @@ def notice_text(delivery: Delivery, specialty_name: str) -> str:
             )
         case "undelivered":
             return (
-                f"<@{delivery.about}> さんに判定結果を送れませんでした"
+                f"<@{delivery.about}> さんに結果を送れませんでした"
                 f"（{reason_text(delivery.reason)}）。結果は保存されています。"
             )
         case "undelivered_admin":
             return (
-                f"{who} さんに ITSS 判定結果（{specialty_name}）を送れませんでした"
+                f"{who} さんに ITSS の結果（{specialty_name}）を送れませんでした"
                 f"（{reason_text(delivery.reason)}）。結果は保存されています。"
             )
         case _:

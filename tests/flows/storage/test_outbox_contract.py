@@ -139,12 +139,13 @@ def test_two_claimers_never_get_the_same_delivery(store: SessionStore) -> None:
         completed(store, PersonKey(team="T1", user=f"p{i:02d}"), managers=("m1", "m2"))
     people = [PersonKey(team="T1", user=f"p{i:02d}") for i in range(20)]
     barrier = threading.Barrier(2)
-    got: list[list[str]] = [[], []]
+    got: list[list[tuple[str, str]]] = [[], []]
 
     def claimer(slot: int) -> None:
         barrier.wait()
         for key in people:
-            got[slot] += [c.delivery.id for c in store.outbox.claim(key, NOW + LEASE, NOW + 999)]
+            claimed = store.outbox.claim(key, NOW + LEASE, NOW + 999)
+            got[slot] += [(key.user, c.delivery.id) for c in claimed]
 
     threads = [threading.Thread(target=claimer, args=(i,)) for i in range(2)]
     for t in threads:
