@@ -700,9 +700,10 @@ async def main_async(cfg: Config) -> dict[str, Any]:
             # Servers start in threads: this loop must keep answering the fake Slack.
             bot = await asyncio.to_thread(start_bot, tmp, env("bot"), cfg.workers, cfg.threads)
             procs.append(bot)
-            counted = await asyncio.to_thread(
-                start_bot, tmp, env("bot-counted", turns.url), cfg.workers, cfg.threads
-            )
+            # The counted bot's background outbox drain is off (OUTBOX_POLL_SECONDS=0): its
+            # polls would land in whichever request kind is being counted. The main bot's runs.
+            counted_env = {**env("bot-counted", turns.url), "OUTBOX_POLL_SECONDS": "0"}
+            counted = await asyncio.to_thread(start_bot, tmp, counted_env, cfg.workers, cfg.threads)
             counted.name = "bot-counted"
             procs.append(counted)
             floors = {}

@@ -39,6 +39,7 @@ from tests.faults.conftest import (
     wait_until,
 )
 from tests.flows.storage import test_contract as contract
+from tests.flows.storage import test_outbox_contract as outbox_contract
 
 pytestmark = pytest.mark.slow
 
@@ -177,6 +178,27 @@ def test_storage_contract_on_cluster(case: str, cluster_store: Callable[[], Redi
     if "elapse" in wanted:
         kwargs["elapse"] = time.sleep
     fn(**kwargs)
+
+
+OUTBOX_CASES = [
+    name
+    for name, fn in vars(outbox_contract).items()
+    if name.startswith("test_")
+    and callable(fn)
+    and set(inspect.signature(fn).parameters) == {"store"}
+]
+
+
+def test_the_outbox_contract_cases_are_found() -> None:
+    assert len(OUTBOX_CASES) >= 8
+    assert "test_two_claimers_never_get_the_same_delivery" in OUTBOX_CASES
+
+
+@pytest.mark.parametrize("case", OUTBOX_CASES)
+def test_outbox_contract_on_cluster(case: str, cluster_store: Callable[[], RedisStore]) -> None:
+    """The completion writes the person's outbox in their slot and the index on another
+    node (its own round trip first); claims, settles and the index work across nodes."""
+    getattr(outbox_contract, case)(store=cluster_store())
 
 
 # ------------------------------------------------------------------ whole interviews
