@@ -61,6 +61,10 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[A
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
     )
+    # Bolt logs the whole body of every request that fails verification at INFO
+    # (slack_bolt/middleware/request_verification: `_debug_log_error`); bot/server.py logs
+    # one line instead. Set after App(), which copies the root logger's level into it.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
 
     @app.middleware
     def drop_repeated_events(

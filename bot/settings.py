@@ -7,6 +7,10 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# Larger request bodies get 413. A payload repeats at most one message (50 blocks) or one
+# modal (100 blocks), within Slack's limits, so 1 MiB leaves room.
+MAX_BODY_BYTES = 1 << 20
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -21,6 +25,7 @@ class Settings(BaseSettings):
     session_ttl_days: int = Field(default=30, ge=1, le=365)
     event_dedupe_seconds: int = Field(default=600, ge=10)
     workers: int = Field(default=8, ge=1, le=64)  # threads for Web API calls after the ack
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
 
     @field_validator("itss_admins", mode="before")
     @classmethod
