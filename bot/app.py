@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.context import BotContext
+from bot.edge import PayloadShape
 from bot.listeners import commands, home, interview
 from bot.settings import Settings
 from flows.storage import open_store
@@ -60,6 +61,9 @@ def create_app(settings: Settings, store: SessionStore | None = None) -> tuple[A
         process_before_response=True,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
+        # The first middleware after the signature check, in HTTP and Socket Mode alike:
+        # payloads that do not fit what the listeners read get 400 (bot/edge.py).
+        before_authorize=PayloadShape(),
     )
     # Bolt logs the whole body of every request that fails verification at INFO
     # (slack_bolt/middleware/request_verification: `_debug_log_error`); bot/server.py logs

@@ -10,16 +10,20 @@ on gets 400 — for HTTP and for Socket Mode — never a 500 or a traceback.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import pytest
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.app import create_app
 from bot.server import create_wsgi_app, wsgi_app
@@ -27,7 +31,7 @@ from bot.settings import Settings
 from flows.storage.redis_store import RedisStore
 from tests.bot.slack_env import SECRET, settings_for
 from tests.slack_mock import MockSlackApi
-from tests.slack_requests import FORM, SlackClient, serve_wsgi
+from tests.slack_requests import FORM, JSON, HttpResult, SlackClient, serve_wsgi
 
 MIB = 1 << 20
 MARKER = "secret-answer-7f3a"  # stands for what people type: it must never reach the log
@@ -222,6 +226,197 @@ def test_signature_headers_that_are_not_ascii_get_401(
     assert "Traceback" not in caplog.text
 
 
+# ---------------------------------------------------------------------- finding 6: shapes
+
+
+def block_actions(slack: SlackClient, **changes: Any) -> dict[str, Any]:
+    payload = slack.block_action_payload("UA1", "itss_answer:1", "i1|1|member")
+    for name, value in changes.items():
+        if value is ...:
+            del payload[name]
+        else:
+            payload[name] = value
+    return payload
+
+
+def view_submission(slack: SlackClient, **changes: Any) -> dict[str, Any]:
+    payload = slack.view_submission_payload("UA1", "itss_note_modal", {}, "i1|1|")
+    for name, value in changes.items():
+        if value is ...:
+            del payload[name]
+        else:
+            payload[name] = value
+    return payload
+
+
+def form(slack: SlackClient, payload: Any) -> str:
+    return "payload=" + quote(json.dumps(payload))
+
+
+def event(slack: SlackClient, evt: Any, **extra: Any) -> str:
+    envelope = {
+        "token": slack.verification_token,
+        "team_id": slack.team_id,
+        "api_app_id": slack.api_app_id,
+        "event": evt,
+        "type": "event_callback",
+        "event_id": "Ev1",
+        "event_time": 1700000000,
+        **extra,
+    }
+    return json.dumps(envelope)
+
+
+def home_opened(user: Any = "UA1") -> dict[str, Any]:
+    evt: dict[str, Any] = {"type": "app_home_opened", "tab": "home", "channel": "DUA1"}
+    if user is not ...:
+        evt["user"] = user
+    return evt
+
+
+def slash(slack: SlackClient, *without: str) -> str:
+    fields = slack.slash_form("UA1", "status")
+    return urlencode({k: v for k, v in fields.items() if k not in without})
+
+
+def view_with(slack: SlackClient, **changes: Any) -> dict[str, Any]:
+    view = dict(view_submission(slack)["view"])
+    for name, value in changes.items():
+        if value is ...:
+            del view[name]
+        else:
+            view[name] = value
+    return view_submission(slack, view=view)
+
+
+# (body as Slack would sign it, content type), each built from a well-formed one.
+MALFORMED: dict[str, Any] = {
+    "block_actions: actions missing": lambda s: form(s, block_actions(s, actions=...)),
+    "block_actions: actions []": lambda s: form(s, block_actions(s, actions=[])),
+    "block_actions: actions {}": lambda s: form(s, block_actions(s, actions={})),
+    "block_actions: actions a string": lambda s: form(s, block_actions(s, actions="itss")),
+    "block_actions: an element not an object": lambda s: form(s, block_actions(s, actions=[1])),
+    "block_actions: an element without action_id": lambda s: form(
+        s, block_actions(s, actions=[{"value": "i1|1|member"}])
+    ),
+    "block_actions: action_id a number": lambda s: form(
+        s, block_actions(s, actions=[{"action_id": 5, "value": "i1|1|member"}])
+    ),
+    "block_actions: value a number": lambda s: form(
+        s, block_actions(s, actions=[{"action_id": "itss_answer:1", "value": 5}])
+    ),
+    "block_actions: block_id an object": lambda s: form(
+        s, block_actions(s, actions=[{"action_id": "itss_number", "block_id": {}}])
+    ),
+    "block_actions: a later element without action_id": lambda s: form(
+        s, block_actions(s, actions=[{"action_id": "itss_back", "value": "i1|1|"}, {}])
+    ),
+    "block_actions: user missing": lambda s: form(s, block_actions(s, user=...)),
+    "block_actions: user a string": lambda s: form(s, block_actions(s, user="UA1")),
+    "block_actions: user id a number": lambda s: form(s, block_actions(s, user={"id": 1})),
+    "block_actions: team a list": lambda s: form(s, block_actions(s, team=["T0001"])),
+    "block_actions: state.values a list": lambda s: form(s, block_actions(s, state={"values": []})),
+    "block_actions: container a string": lambda s: form(s, block_actions(s, container="x")),
+    "block_actions: response_url a number": lambda s: form(s, block_actions(s, response_url=1)),
+    "view_submission: view missing": lambda s: form(s, view_submission(s, view=...)),
+    "view_submission: view a string": lambda s: form(s, view_submission(s, view="V1")),
+    "view_submission: callback_id missing": lambda s: form(s, view_with(s, callback_id=...)),
+    "view_submission: callback_id a list": lambda s: form(s, view_with(s, callback_id=[])),
+    "view_submission: state missing": lambda s: form(s, view_with(s, state=...)),
+    "view_submission: state.values missing": lambda s: form(s, view_with(s, state={})),
+    "view_submission: state.values a list": lambda s: form(s, view_with(s, state={"values": []})),
+    "view_submission: a block not an object": lambda s: form(
+        s, view_with(s, state={"values": {"note_text": "x"}})
+    ),
+    "view_submission: private_metadata a number": lambda s: form(
+        s, view_with(s, private_metadata=5)
+    ),
+    "view_submission: user missing": lambda s: form(s, view_submission(s, user=...)),
+    "slash command: user_id missing": lambda s: slash(s, "user_id"),
+    "slash command: team_id missing": lambda s: slash(s, "team_id"),
+    "event: event a string": lambda s: event(s, "app_home_opened"),
+    "event: event a list": lambda s: event(s, [home_opened()]),
+    "event: event without type": lambda s: event(s, {"user": "UA1"}),
+    "event: app_home_opened without user": lambda s: event(s, home_opened(...)),
+    "event: app_home_opened user an object": lambda s: event(s, home_opened({"id": "UA1"})),
+    "event: team_id missing": lambda s: json.dumps(
+        {k: v for k, v in json.loads(event(s, home_opened())).items() if k != "team_id"}
+    ),
+    "payload field not JSON": lambda s: "payload=" + quote("{not json"),
+    "payload field a JSON list": lambda s: "payload=" + quote("[1, 2]"),
+    "payload field a JSON number": lambda s: "payload=5",
+    "JSON body a list": lambda s: json.dumps([json.loads(event(s, home_opened()))]),
+    "JSON body a number": lambda s: "5",
+    "JSON body nested 100000 deep": lambda s: "[" * 100_000 + "]" * 100_000,
+    "type a number": lambda s: form(s, {**block_actions(s), "type": 5}),
+    "a payload type the app does not serve": lambda s: form(
+        s, {"type": "interactive_message", "callback_id": "x", "actions": []}
+    ),
+}
+
+
+def content_type_of(body: str) -> str:
+    return FORM if body.startswith(("payload=", "token=")) else JSON
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_malformed_signed_payload_gets_400(
+    slack: SlackClient, api: MockSlackApi, case: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = MALFORMED[case](slack)
+    result = slack.post(body, content_type=content_type_of(body))
+    assert result.status == 400, result
+    assert "Traceback" not in result.body
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[:2000]
+    assert api.calls() == []
+
+
+def test_well_formed_requests_still_reach_the_listeners(
+    slack: SlackClient, api: MockSlackApi
+) -> None:
+    """The checks do not refuse what Slack really sends: a slash command, a click, an
+    App Home open, a message event without a user (an edit) and the URL check."""
+    assert "ITSS" in slack.slash("UA1", "help").body
+    assert slack.block_action("UA1", "itss_answer:1", "old|1|member").status == 200
+    home = slack.post_json(json.loads(event(slack, home_opened())))
+    assert home.status == 200, home
+    edited = {"type": "message", "subtype": "message_changed", "channel": "DUA1", "hidden": True}
+    assert slack.post_json(json.loads(event(slack, edited, event_id="Ev2"))).status == 200
+    challenge = slack.post_json({"type": "url_verification", "challenge": "c0ffee"})
+    assert challenge.status == 200
+    assert challenge.json() == {"challenge": "c0ffee"}
+    number = slack.block_action("UA1", "itss_number", None, action_type="plain_text_input")
+    assert number.status == 200  # an emptied input arrives as "value": null
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "block_actions: actions []",
+        "block_actions: actions {}",
+        "block_actions: user missing",
+        "view_submission: state missing",
+        "event: event a string",
+    ],
+)
+def test_socket_mode_payloads_get_the_same_checks(
+    bolt: App, slack: SlackClient, case: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Socket Mode hands Bolt the payload as a dict, with no WSGI in between."""
+    body = MALFORMED[case](slack)
+    if body.startswith("payload="):
+        payload = json.loads(parse_qs(body)["payload"][0])
+        kind = "interactive"
+    else:
+        payload = json.loads(body)
+        kind = "events_api"
+    request = SocketModeRequest(type=kind, envelope_id="env-1", payload=payload)
+    response = run_bolt_app(bolt, request)
+    assert response.status == 400
+    assert "Traceback" not in caplog.text
+
+
 def test_an_exception_that_escapes_bolt_is_a_plain_500(
     bolt: App, redis_store: RedisStore, api: MockSlackApi
 ) -> None:
@@ -240,3 +435,51 @@ def test_an_exception_that_escapes_bolt_is_a_plain_500(
         result = SlackClient(base, SECRET, hooks_url=api.hooks_url).slash("UA1", "help")
     assert result.status == 500
     assert result.body == "internal error"
+
+
+# ---------------------------------------------------------------------- a real gunicorn process
+
+
+@pytest.mark.slow
+def test_gunicorn_refuses_big_bodies_and_malformed_payloads_quietly(
+    redis_url: str, tmp_path: Path
+) -> None:
+    from tests.faults.conftest import BotProcess, SlackApi
+
+    with SlackApi() as mock:
+        bot = BotProcess(mock, redis_url, tmp_path / "bot", workers=2, threads=4).start()
+        try:
+            before = bot.log.stat().st_size
+            statuses: list[int] = []
+
+            def big(chunked: bool) -> None:
+                status, _ = send_streaming(
+                    bot.slack.url, unsigned_headers(), 20 * MIB, chunked=chunked, timeout=20
+                )
+                statuses.append(status)
+
+            senders = [threading.Thread(target=big, args=(i % 2 == 1,)) for i in range(8)]
+            for t in senders:
+                t.start()
+            for t in senders:
+                t.join(timeout=60)
+            assert statuses == [413] * 8
+
+            payload = bot.slack.block_action_payload("UA1", "itss_answer:1", "i1|1|member")
+            payload["actions"] = []
+            signed: HttpResult = bot.slack.post_payload(payload)
+            assert signed.status == 400, signed
+            payload["actions"] = {}
+            assert bot.slack.post_payload(payload).status == 400
+
+            body = urlencode(bot.slack.slash_form("UA1", "help"))
+            headers: dict[str, Any] = {**bot.slack.signed(body), "X-Slack-Signature": "v0=ä"}
+            assert bot.slack.raw(body, headers).status == 401
+            assert bot.slack.slash("UA1", "help").status == 200
+
+            grown = bot.log.stat().st_size - before
+            log = bot.log_text()
+            assert grown < 20_000, log[-3000:]
+            assert "Traceback" not in log, log[-3000:]
+        finally:
+            bot.stop()
