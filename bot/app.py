@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.context import BotContext, utcnow
+from bot.edge import PayloadShape
 from bot.listeners import commands, home, interview
 from bot.settings import Settings
 from flows.storage import open_store
@@ -68,7 +69,14 @@ def create_app(
         process_before_response=True,
         token_verification_enabled=False,
         raise_error_for_unhandled_request=False,
+        # The first middleware after the signature check, in HTTP and Socket Mode alike:
+        # payloads that do not fit what the listeners read get 400 (bot/edge.py).
+        before_authorize=PayloadShape(),
     )
+    # Bolt logs the whole body of every request that fails verification at INFO
+    # (slack_bolt/middleware/request_verification: `_debug_log_error`); bot/server.py logs
+    # one line instead. Set after App(), which copies the root logger's level into it.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)
 
     @app.middleware
     def drop_repeated_events(

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
+from bot import edge
 from bot.app import create_app
-from bot.settings import Settings
+from bot.settings import MAX_BODY_BYTES, Settings
 from flows.storage.base import SessionStore, StoreUnavailableError
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-
-TIMESTAMP = re.compile(r"[0-9]{1,12}")
+log = logging.getLogger("itss.bot")
 
 
 def _plain(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
@@ -28,9 +29,59 @@ def _plain(start_response: StartResponse, status: str, body: bytes) -> list[byte
     return [body]
 
 
-def wsgi_app(app: App, store: SessionStore) -> WsgiApp:
+def _skew(environ: dict[str, Any]) -> int:
+    return int(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "0")) - int(time.time())
+
+
+def slack_events(app: App, max_body_bytes: int) -> WsgiApp:
+    """`POST /slack/events`: the edge checks (bot/edge.py), then Bolt. Statuses: 413 body too
+    large, 401 unsigned or not verified, 400 malformed payload, else what Bolt answers."""
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            raw = edge.read_body(environ, max_body_bytes)
+        except edge.BodyTooLarge:
+            length = environ.get("CONTENT_LENGTH") or "no Content-Length"
+            log.warning("Slack request refused: body over %d bytes (%s)", max_body_bytes, length)
+            return _plain(start_response, "413 Content Too Large", b"request body too large")
+        except ValueError:
+            return _plain(start_response, "400 Bad Request", b"bad request")
+        # Bolt parses the body before it verifies the signature: reject headers that cannot
+        # be Slack's before it gets that far.
+        if not edge.signature_headers_ok(environ):
+            log.warning("Slack request refused: signature headers missing or malformed")
+            return _plain(start_response, "401 Unauthorized", b"invalid request")
+        try:
+            request = BoltRequest(
+                body=raw.decode("utf-8"),
+                query=environ.get("QUERY_STRING", ""),
+                headers=WsgiHttpRequest(environ).get_headers(),
+            )
+        except (ValueError, LookupError, TypeError, AttributeError, RecursionError):
+            return _plain(start_response, "400 Bad Request", b"bad request")  # not a payload
+        try:
+            response = app.dispatch(request)
+        except Exception:  # Bolt's own error handling failed: never gunicorn's error page
+            log.exception("Slack request failed")
+            return _plain(start_response, "500 Internal Server Error", b"internal error")
+        if response.status == 401:
+            # Bolt's own log line carries the whole body; it is silenced in bot/app.py.
+            log.warning(
+                "Slack request refused: signature did not verify "
+                "(timestamp %+d s from this clock, %d bytes)",
+                _skew(environ),
+                len(raw),
+            )
+        answer = WsgiHttpResponse(response.status, response.headers, response.body)
+        start_response(answer.status, answer.get_headers())
+        return answer.get_body()
+
+    return application
+
+
+def wsgi_app(app: App, store: SessionStore, *, max_body_bytes: int = MAX_BODY_BYTES) -> WsgiApp:
     """`/slack/events` for Slack, `/healthz` for load balancers (200 only when Redis answers)."""
-    slack = SlackRequestHandler(app)
+    slack = slack_events(app, max_body_bytes)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -46,15 +97,7 @@ def wsgi_app(app: App, store: SessionStore) -> WsgiApp:
             )
             return [data]
         if path == "/slack/events" and environ.get("REQUEST_METHOD") == "POST":
-            # Bolt parses the body before it verifies the signature and reads the timestamp
-            # with int(): reject what cannot be a Slack request before it gets that far.
-            timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-            if not TIMESTAMP.fullmatch(timestamp):
-                return _plain(start_response, "401 Unauthorized", b"invalid request")
-            try:
-                return slack(environ, start_response)
-            except (ValueError, AttributeError, TypeError):  # malformed payload JSON
-                return _plain(start_response, "400 Bad Request", b"bad request")
+            return slack(environ, start_response)
         return _plain(start_response, "404 Not Found", b"not found")
 
     return application
@@ -77,7 +120,7 @@ def timed(application: WsgiApp, path: str) -> WsgiApp:
 
 def create_wsgi_app(settings: Settings, store: SessionStore | None = None) -> WsgiApp:
     app, ctx = create_app(settings, store)
-    application = wsgi_app(app, ctx.store)
+    application = wsgi_app(app, ctx.store, max_body_bytes=settings.max_body_bytes)
     timing = os.environ.get("ITSS_TIMING_FILE")  # off unless a benchmark sets it
     return timed(application, timing) if timing else application
 

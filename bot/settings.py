@@ -7,6 +7,10 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# Larger request bodies get 413. A payload repeats at most one message (50 blocks) or one
+# modal (100 blocks), within Slack's limits, so 1 MiB leaves room.
+MAX_BODY_BYTES = 1 << 20
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -28,6 +32,7 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=120.0, gt=0, le=3600)
     outbox_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
     outbox_max_attempts: int = Field(default=10, ge=1, le=100)
+    max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
 
     @field_validator("itss_admins", mode="before")
     @classmethod
