@@ -178,7 +178,12 @@ class Courier:
             admins=self.admins,
             on_failed=self.on_failed,
         )
-        next_due = self.ctx.store.outbox.settle(key, settled, now)
+        try:
+            next_due = self.ctx.store.outbox.settle(key, settled, now)
+        except StoreUnavailableError as exc:
+            # What was sent is found in the DM's history once the lease ends: not sent twice.
+            log.warning("outbox settle of %s/%s failed: %s", key.team, key.user, exc)
+            return
         if next_due is not None and next_due <= now:
             self.drain(key)  # failure notices, at once
 

@@ -13,6 +13,10 @@ from flows.session import PersonKey
 _Person = tuple[str, str]
 
 
+def _ms(seconds: float) -> int:
+    return int(seconds * 1000)
+
+
 @dataclass
 class _Entry:
     delivery: Delivery
@@ -34,7 +38,7 @@ class MemoryOutbox:
     def __init__(self, lock: threading.Lock) -> None:
         self._lock = lock
         self._boxes: dict[_Person, _Box] = {}
-        self._index: dict[_Person, float] = {}
+        self._index: dict[_Person, int] = {}  # epoch ms, as on Redis: tokens compare exactly
 
     # ---------------------------------------------------------------- with the lock held
 
@@ -51,7 +55,8 @@ class MemoryOutbox:
         in flight). The person is put in the index at `announce_at` at the latest."""
         if not deliveries:
             return
-        self._index[person] = min(self._index.get(person, announce_at), announce_at)
+        at = _ms(announce_at)
+        self._index[person] = min(self._index.get(person, at), at)
         box = self._boxes.setdefault(person, _Box())
         for d in deliveries:
             if d.id in box.sent or d.id in box.pending or d.id in box.failed:
@@ -95,22 +100,22 @@ class MemoryOutbox:
         return min(dues) if dues else None
 
     def due_people(self, now: float, lease_until: float, limit: int) -> list[tuple[PersonKey, int]]:
-        token = int(lease_until * 1000)
+        token = _ms(lease_until)
         with self._lock:
-            due = sorted((t, p) for p, t in self._index.items() if t <= now)[:limit]
+            due = sorted((t, p) for p, t in self._index.items() if t <= _ms(now))[:limit]
             for _, person in due:
-                self._index[person] = token / 1000
+                self._index[person] = token
         return [(PersonKey(team=p[0], user=p[1]), token) for _, p in due]
 
     def release(self, key: PersonKey, token: int, next_due: float | None) -> None:
         person = (key.team, key.user)
         with self._lock:
-            if person not in self._index or int(self._index[person] * 1000) != token:
+            if self._index.get(person) != token:
                 return
             if next_due is None:
                 del self._index[person]
             else:
-                self._index[person] = next_due
+                self._index[person] = _ms(next_due)
 
     def failed(self, key: PersonKey) -> list[tuple[Delivery, str]]:
         with self._lock:
