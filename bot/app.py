@@ -22,7 +22,7 @@ from bot.edge import PayloadShape
 from bot.listeners import commands, home, interview
 from bot.settings import Settings
 from flows.storage import open_store
-from flows.storage.base import SessionStore, StoreUnavailableError
+from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
 from framework_data.loader import load_default
 
 log = logging.getLogger("itss.bot")
@@ -94,6 +94,10 @@ def create_app(
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
+        if isinstance(error, UnreadableRecordError):  # the store logged which key
+            from bot.context import UNREADABLE
+
+            return BoltResponse(status=200, body=UNREADABLE)
         log.exception("listener failed", exc_info=error)
         if isinstance(error, StoreUnavailableError):
             from bot.context import UNAVAILABLE

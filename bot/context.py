@@ -20,7 +20,7 @@ from flows.interview import Interview
 from flows.outbox import RetryPolicy
 from flows.service import InterviewService, Notify
 from flows.session import PersonKey
-from flows.storage.base import SessionStore, StoreUnavailableError
+from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
@@ -31,6 +31,10 @@ log = logging.getLogger("itss.bot")
 
 UNAVAILABLE = (
     ":warning: 一時的にデータベースに接続できません。これまでの回答は安全に保存されています。"
+    "しばらくしてからもう一度お試しください。"
+)
+UNREADABLE = (
+    ":warning: この診断は新しい版のボットで保存されたため、いまは続けられません。"
     "しばらくしてからもう一度お試しください。"
 )
 
@@ -105,6 +109,9 @@ class BotContext:
                 log.warning("store unavailable: %s", exc)
                 if notify is not None:
                     self.dm(notify.user, text=UNAVAILABLE)
+            except UnreadableRecordError:  # the store logged which key; it stays as it is
+                if notify is not None:
+                    self.dm(notify.user, text=UNREADABLE)
             except Exception:
                 log.exception("after-ack work failed")
                 if notify is not None:

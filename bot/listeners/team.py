@@ -14,10 +14,17 @@ from bot.context import BotContext, log
 from flows.session import PersonKey
 from flows.storage.base import MemberSnapshot
 
+UNREADABLE_ROW = "読み取れないデータ（新しい版で保存された可能性）"
+
 
 def team_rows(ctx: BotContext, snapshots: dict[str, MemberSnapshot]) -> list[TeamRow]:
+    """One row a person; one whose stored data could not be read (a newer version's, or
+    corrupt) says so in its status instead of showing what could be read of it."""
     rows = []
     for user, snap in sorted(snapshots.items()):
+        if snap.unreadable:
+            rows.append(TeamRow(user, "-", "-", "-", UNREADABLE_ROW, "-"))
+            continue
         latest = max(snap.latest.values(), key=lambda r: r.completed_at, default=None)
         if snap.session is not None and snap.session.in_progress:
             status = "回答中"

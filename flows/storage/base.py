@@ -24,12 +24,30 @@ class StoreUnavailableError(Exception):
         )
 
 
+class UnreadableRecordError(ValueError):
+    """A stored value this code cannot read: written by a newer version (`newer`: its
+    `schema_version` is higher than this code knows) or corrupt (not JSON, or it fails
+    validation). `key` names where it is stored (key, and hash field or list index); the value
+    is left as it is. `detail` never quotes the value: it may hold a person's answers."""
+
+    def __init__(self, key: str, detail: str, *, newer: bool) -> None:
+        self.key = key
+        self.newer = newer
+        kind = "from a newer version" if newer else "corrupt"
+        super().__init__(f"stored value at {key} is {kind}: {detail}")
+
+
 @dataclass(frozen=True)
 class MemberSnapshot:
-    """What a team summary needs of one person: the interview in progress and latest results."""
+    """What a team summary needs of one person: the interview in progress and latest results.
+
+    `unreadable` names the stored values of the person that could not be read (a newer
+    version's or corrupt ones, see UnreadableRecordError); they are left out of `session` and
+    `latest`, so a summary shows the person as unreadable instead of guessing."""
 
     session: InterviewSession | None
     latest: Mapping[str, ResultRecord] = field(default_factory=dict)  # by specialty
+    unreadable: tuple[str, ...] = ()
 
 
 class SessionStore(Protocol):

@@ -13,29 +13,35 @@ legal on a cluster:
     P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
 
 Values are pydantic JSON (`model_dump_json()`) and carry `schema_version`; every value read
-is validated with its model and one that fails raises CorruptValueError naming the key; data
-is never dropped silently. docs/storage.md describes the scripts and round trips; the
-scripts and the client configuration are in `flows.storage.redis_scripts`.
+is validated with its model (`flows.storage.values`). One from a newer version or corrupt is
+logged with its key and skipped where a read serves many values (history, latest, roster,
+snapshot); `load` raises UnreadableRecordError. Nothing is deleted. docs/storage.md describes
+the scripts and round trips; the scripts and the client configuration are in
+`flows.storage.redis_scripts`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import redis
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from redis.cluster import RedisCluster
 from redis.exceptions import ClusterDownError, NoScriptError, RedisClusterException
 
 from flows.outbox import Delivery
 from flows.session import SCHEMA_VERSION, InterviewSession, PersonKey, ResultRecord
-from flows.storage.base import MemberSnapshot, StaleWriteError, StoreUnavailableError
+from flows.storage.base import (
+    MemberSnapshot,
+    StaleWriteError,
+    StoreUnavailableError,
+    UnreadableRecordError,
+)
 from flows.storage.memory import (
     DEFAULT_SESSION_TTL,
     check_assignments,
@@ -53,39 +59,17 @@ from flows.storage.redis_scripts import (
     client_options,
     describe,
 )
-
-M = TypeVar("M", bound=BaseModel)
-log = logging.getLogger("itss.storage")
+from flows.storage.values import read, read_or_skip
 
 _PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_MANAGERS = TypeAdapter(list[str])
-
-
-class CorruptValueError(ValueError):
-    """A stored value does not validate against its model (or is not JSON). Nothing is
-    dropped: the caller sees which key holds it and why."""
-
-    def __init__(self, key: str, detail: str) -> None:
-        self.key = key
-        super().__init__(f"stored value at {key} is invalid: {detail}")
+_MANAGERS = TypeAdapter(list[str]).validate_json
+_SESSION = InterviewSession.model_validate_json
+_RECORD = ResultRecord.model_validate_json
+CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-def _problem(exc: ValidationError) -> str:
-    errors = exc.errors(include_url=False)
-    parts = [f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in errors[:3]]
-    more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
-    return "; ".join(parts) + more
-
-
-def _parse(model: type[M], raw: bytes | str, where: str) -> M:
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as exc:
-        raise CorruptValueError(where, f"not a valid {model.__name__}: {_problem(exc)}") from exc
 
 
 class RedisStore:
@@ -185,7 +169,9 @@ class RedisStore:
         name = self.session_key(key)
         with self._reachable():
             raw = self.client.hget(name, "data")
-        return None if raw is None else _parse(InterviewSession, raw, f"{name} (data)")
+        if raw is None:
+            return None
+        return read(_SESSION, raw, f"{name} (data)", "InterviewSession")
 
     def save(self, session: InterviewSession, *, expected_step: int | None) -> None:
         name = self.session_key(session.key)
@@ -264,24 +250,37 @@ class RedisStore:
         name = self.history_key(key)
         with self._reachable():
             raws = self.client.lrange(name, 0, -1)
-        return [_parse(ResultRecord, raw, f"{name}[{i}]") for i, raw in enumerate(raws)]
+        records = (
+            read_or_skip(_RECORD, raw, f"{name}[{i}]", "ResultRecord") for i, raw in enumerate(raws)
+        )
+        return [r for r in records if r is not None]
 
     def latest(self, key: PersonKey) -> dict[str, ResultRecord]:
         name = self.latest_key(key)
         with self._reachable():
             raws = self.client.hgetall(name)
-        return self._latest(name, raws)
+        return self._latest(name, raws)[0]
 
     @staticmethod
-    def _latest(name: str, raws: Mapping[bytes | str, bytes | str]) -> dict[str, ResultRecord]:
+    def _latest(
+        name: str, raws: Mapping[bytes | str, bytes | str]
+    ) -> tuple[dict[str, ResultRecord], list[str]]:
+        """The readable results by specialty, and where the unreadable ones are stored."""
         out: dict[str, ResultRecord] = {}
+        unreadable: list[str] = []
         for field, raw in raws.items():
             specialty = _text(field)
-            out[specialty] = _parse(ResultRecord, raw, f"{name} ({specialty})")
-        return out
+            where = f"{name} ({specialty})"
+            record = read_or_skip(_RECORD, raw, where, "ResultRecord")
+            if record is None:
+                unreadable.append(where)
+            else:
+                out[specialty] = record
+        return out, unreadable
 
     def snapshot(self, team: str, users: Sequence[str]) -> dict[str, MemberSnapshot]:
-        """One pipelined round trip (2 commands per user), however many users."""
+        """One pipelined round trip (2 commands per user), however many users. A person with
+        an unreadable value gets the rest and its key in `unreadable`; the others are whole."""
         keys = [PersonKey(team=team, user=user) for user in dict.fromkeys(users)]
         if not keys:
             return {}
@@ -293,12 +292,15 @@ class RedisStore:
             replies: list[Any] = pipe.execute()
         out: dict[str, MemberSnapshot] = {}
         for i, key in enumerate(keys):
-            raw, latest = replies[2 * i], replies[2 * i + 1]
-            name = self.session_key(key)
-            out[key.user] = MemberSnapshot(
-                session=None if raw is None else _parse(InterviewSession, raw, f"{name} (data)"),
-                latest=self._latest(self.latest_key(key), latest),
+            raw, raws = replies[2 * i], replies[2 * i + 1]
+            where = f"{self.session_key(key)} (data)"
+            session = (
+                None if raw is None else read_or_skip(_SESSION, raw, where, "InterviewSession")
             )
+            latest, unreadable = self._latest(self.latest_key(key), raws)
+            if raw is not None and session is None:
+                unreadable.insert(0, where)
+            out[key.user] = MemberSnapshot(session, latest, tuple(unreadable))
         return out
 
     def forget(self, key: PersonKey) -> None:
@@ -323,25 +325,19 @@ class RedisStore:
             raw = self.client.hget(name, user)
         if raw is None:
             return []
-        try:
-            return _MANAGERS.validate_json(raw)
-        except ValidationError:
-            log.warning("unreadable roster row at %s (%s): treated as no manager", name, user)
-            return []
+        return read_or_skip(_MANAGERS, raw, f"{name} ({user})", "JSON list of user ids") or []
 
     def roster(self, team: str) -> dict[str, list[str]]:
+        """Every member's managers; a row that cannot be read is left out (and logged)."""
         name = self.roster_key(team)
         with self._reachable():
             raws = self.client.hgetall(name)
         out: dict[str, list[str]] = {}
         for field, raw in raws.items():
             member = _text(field)
-            try:
-                out[member] = _MANAGERS.validate_json(raw)
-            except ValidationError as exc:
-                raise CorruptValueError(
-                    f"{name} ({member})", f"not a JSON list of user ids: {_problem(exc)}"
-                ) from exc
+            managers = read_or_skip(_MANAGERS, raw, f"{name} ({member})", "JSON list of user ids")
+            if managers is not None:
+                out[member] = managers
         return out
 
     def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
