@@ -110,6 +110,7 @@ def console(
     from bot.console import run_console
     from flows.session import PersonKey
     from flows.storage import StoreUnavailableError, open_store
+    from flows.storage.base import UnreadableRecordError
 
     try:
         PersonKey(team="console", user=user)
@@ -127,6 +128,12 @@ def console(
         raise _fail(
             f"Redis に接続できません（{exc.where}）。保存済みの回答は失われていません。"
             "サーバーを起動するか REDIS_URL を確認してください。"
+        ) from exc
+    except UnreadableRecordError as exc:
+        why = "新しい版で保存されたため" if exc.newer else "保存データが読み取れないため"
+        raise _fail(
+            f"このインタビューは{why}、この版では続けられません（{exc.key}）。"
+            "保存されたデータはそのままです。"
         ) from exc
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from flows.personas import persona
 from flows.planner import next_fact
 from flows.session import PersonKey
 from flows.storage import open_store
+from flows.storage.redis_store import RedisStore
 from framework_data.loader import load_default
 
 FW = load_default()
@@ -128,6 +130,27 @@ def test_pause_and_resume_in_a_new_process_on_redis(redis_url: str) -> None:
     store = open_store(redis_url, session_ttl_seconds=60)
     assert [r.result.level for r in store.history(PersonKey(team="console", user=user))] == [4]
     store.forget(PersonKey(team="console", user=user))
+
+
+@pytest.mark.slow
+def test_resuming_an_interview_of_a_newer_version_is_a_clear_error(redis_url: str) -> None:
+    user = f"t{uuid.uuid4().hex[:12]}"
+    env = {"REDIS_URL": redis_url}
+    first = run(["--specialty", "customer_support", "--user", user], ["q"], env)
+    assert first.returncode == 0, first.stderr
+    store = open_store(redis_url, session_ttl_seconds=60)
+    assert isinstance(store, RedisStore)
+    key = PersonKey(team="console", user=user)
+    name = store.session_key(key)
+    data = json.loads(store.client.hget(name, "data") or "{}")
+    store.client.hset(name, mapping={"data": json.dumps({**data, "schema_version": 2}), "v": 2})
+    before = store.client.hgetall(name)
+    second = run(["--resume", "--user", user], [], env)
+    assert second.returncode == 2
+    assert "新しい版で保存された" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert store.client.hgetall(name) == before  # left as the newer version wrote it
+    store.forget(key)
 
 
 def test_resume_without_redis_is_refused() -> None:
