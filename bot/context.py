@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import Block
+from bot.people import member_of
 from bot.settings import Settings
 from flows.interview import Interview
 from flows.outbox import RetryPolicy
@@ -143,14 +144,20 @@ class BotContext:
             return False
         return True
 
-    def is_admin(self, user: str) -> bool:
+    def is_admin(self, user: str, team: str, enterprise: str | None = None) -> bool:
+        """Whether `user` may administer workspace `team` (the request's `team_id`, and its
+        `enterprise_id` on Enterprise Grid): listed in ITSS_ADMINS, or an admin or owner of
+        that workspace by users.info. An admin of another workspace never is, whatever team
+        the request names."""
         if user in self.settings.itss_admins:
             return True
         try:
             info = self.client.users_info(user=user)["user"]
         except SlackApiError:
             return False
-        return bool(info.get("is_admin") or info.get("is_owner"))
+        return member_of(info, team, enterprise) and bool(
+            info.get("is_admin") or info.get("is_owner")
+        )
 
     def managers_of(self, key: PersonKey) -> list[str]:
         return self.store.roster(key.team).get(key.user, [])

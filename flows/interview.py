@@ -20,6 +20,7 @@ from flows.numbers import AnswerError
 from flows.outbox import Delivery
 from flows.planner import open_criteria, remaining_facts
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
+from flows.text import clean
 from framework_data.models import FactDef, Framework, Option
 
 NOTE_MAX_CHARS = 1000
@@ -261,7 +262,7 @@ class Interview:
         dims = {d.id for d in self.framework.job_category.dimensions}
         if cmd.dimension not in dims:
             raise AnswerError("観点を選んでください。")
-        text = cmd.text.strip()
+        text = clean(cmd.text).strip()
         if len(text) > NOTE_MAX_CHARS:
             raise AnswerError(
                 f"メモは{NOTE_MAX_CHARS}文字以内で入力してください（{len(text)}文字）。"

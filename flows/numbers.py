@@ -1,7 +1,7 @@
 """Reading numbers that people type in Japanese: 「約10人」, 「３，０００」, 「1.5億円」, 「一億五千万円」.
 
 Everything is checked before it reaches `kanjize`, which on its own accepts non-ASCII digits
-(「١٢」→12), truncates decimals silently (「1.5」→1) and uses floats (「1.15億」→114999999).
+(「١٢」→12; only ASCII and full-width digits are read here, NFKC would turn 「𝟒」 into 4 too), truncates decimals silently (「1.5」→1) and uses floats (「1.15億」→114999999).
 Decimal multipliers are therefore computed here with exact integer arithmetic.
 """
 
@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 from kanjize import kanji2number
+
+from flows.text import has_foreign_digits
 
 MAX_VALUE = 10**15
 MAX_LENGTH = 100
@@ -77,6 +79,11 @@ def _parse(
         return _check_int(raw, example)
     if len(raw) > MAX_LENGTH:
         raise AnswerError(f"入力が長すぎます。数字だけを入力してください（例: {example}）。")
+    if has_foreign_digits(raw):  # NFKC would read 「𝟒」 or 「①」 as 4 and 1
+        raise AnswerError(
+            f"「{raw.strip()}」は数字として読み取れません。"
+            f"0〜9 の数字（半角・全角）で入力してください（例: {example}）。"
+        )
     text = unicodedata.normalize("NFKC", raw).strip()
     if not text:
         raise AnswerError(f"数字を入力してください（例: {example}）。")

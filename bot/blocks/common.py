@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from flows.text import clean
 from framework_data.models import Framework
 
 Block = dict[str, Any]
@@ -14,6 +16,11 @@ MAX_BUTTON_TEXT = 75
 MAX_OPTION_TEXT = 75
 MAX_CONTEXT_TEXT = 3000
 MAX_FALLBACK_TEXT = 3000
+MAX_ECHO = 100
+"""How much of what a person typed a reply repeats back to them."""
+
+# An entity `escape` writes, cut short at the end of a clipped text ("&am", "&l", "&").
+_PARTIAL_ENTITY = re.compile(r"&(?:a(?:m(?:p)?)?|l(?:t)?|g(?:t)?)?$")
 
 
 def escape(text: str) -> str:
@@ -22,7 +29,21 @@ def escape(text: str) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` cut to `limit` characters with "…"; never inside an entity `escape` wrote
+    (a cut `&amp;` would show as a stray "&am")."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    partial = _PARTIAL_ENTITY.search(kept)
+    if partial is not None and text.startswith(("&amp;", "&lt;", "&gt;"), partial.start()):
+        kept = kept[: partial.start()]
+    return kept + "…"
+
+
+def echo(text: str, limit: int = MAX_ECHO) -> str:
+    """What a person typed, to be repeated in a reply: without control and bidi characters,
+    at most `limit` characters of it, escaped."""
+    return escape(clip(clean(text), limit))
 
 
 def section(text: str) -> Block:

@@ -14,6 +14,7 @@ from bot.blocks.common import (
     context,
     dimension_names,
     divider,
+    echo,
     escape,
     header,
     paginate,
@@ -23,6 +24,7 @@ from bot.blocks.common import (
 from flows.facts import show_value
 from flows.rules import Status
 from flows.session import InterviewSession, ResultRecord
+from flows.text import clean
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
@@ -75,9 +77,9 @@ def result_blocks(
         answers.append(f"• {fact.label}: {escape(show_value(fact, record.specialty, stored))}")
     if answers:
         blocks += split_sections(["*回答*", *answers])
-    if for_manager and record.notes:
+    if record.notes:
         names = dimension_names(framework)
-        notes = [f"• {names.get(k, k)}: {escape(v)}" for k, v in record.notes.items()]
+        notes = [f"• {names.get(k, k)}: {escape(clean(v))}" for k, v in record.notes.items()]
         blocks += split_sections(["*根拠メモ*", *notes])
     blocks.append(context(f"判定基準: {result.framework_source}"))
     return blocks[:50]
@@ -113,11 +115,11 @@ def lookup_blocks(query: str, hits: Sequence[Hit]) -> list[list[Block]]:
         return [
             [
                 section(
-                    f"「{escape(query)}」に一致する定義は見つかりませんでした。例: `/itss skill バックアップ`、`/itss skill SO レベル4`"
+                    f"「{echo(query)}」に一致する定義は見つかりませんでした。例: `/itss skill バックアップ`、`/itss skill SO レベル4`"
                 )
             ]
         ]
-    blocks: list[Block] = [context(f"「{escape(query)}」の検索結果 {len(hits)} 件")]
+    blocks: list[Block] = [context(f"「{echo(query)}」の検索結果 {len(hits)} 件")]
     for hit in hits:
         blocks += split_sections([f"*{hit.title}*", hit.text])
     return paginate(blocks)

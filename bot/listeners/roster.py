@@ -6,11 +6,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.blocks.common import escape, split_sections
-from bot.context import BotContext
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.common import paginate, split_sections
+from bot.context import BotContext, log
+from bot.csv_export import to_csv
+from bot.people import Directory, NotAUser, user_id
 from flows.session import PersonKey
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]+)$")
 USAGE = (
     "使い方（管理者のみ）:\n"
     "`/itss roster set @メンバー @マネージャー [@マネージャー2 …]`\n"
@@ -18,23 +21,22 @@ USAGE = (
     "`/itss roster show`\n"
     "`/itss roster import` の後に改行して `メンバー,マネージャー` の行を貼り付け"
 )
+MAX_PROBLEMS_SHOWN = 30
+LINES_PER_MESSAGE = 400
+MAX_RESPONSES = 5
+"""Slack accepts at most 5 replies to one response_url (within 30 minutes)."""
+# The subcommand, spaces or tabs after it, one line break, and the rest as typed (an import's
+# line numbers count from the first pasted line).
+_SUBCOMMAND = re.compile(r"(\S*)[^\S\n]*\n?(.*)", re.DOTALL)
 
 
 class RosterError(ValueError):
     pass
 
 
-def user_id(token: str) -> str:
-    match = MENTION.match(token.strip())
-    if not match:
-        raise RosterError(
-            f"「{escape(token.strip())}」はユーザーではありません（@メンション か ユーザーID）"
-        )
-    return match.group(1) or match.group(2)
-
-
-def parse_import(text: str) -> dict[str, list[str]]:
-    """`member,manager` lines (mentions or ids); every bad line is reported with its number."""
+def parse_import(text: str, directory: Directory | None = None) -> dict[str, list[str]]:
+    """`member,manager` lines (mentions, ids, or `@name` looked up in `directory`); every bad
+    line is reported with its number."""
     assignments: dict[str, list[str]] = {}
     problems = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -45,8 +47,8 @@ def parse_import(text: str) -> dict[str, list[str]]:
             problems.append(f"{number} 行目: `メンバー,マネージャー` の形式ではありません")
             continue
         try:
-            member, manager = user_id(cells[0]), user_id(cells[1])
-        except RosterError as exc:
+            member, manager = user_id(cells[0], directory), user_id(cells[1], directory)
+        except NotAUser as exc:
             problems.append(f"{number} 行目: {exc}")
             continue
         if member == manager:
@@ -56,7 +58,10 @@ def parse_import(text: str) -> dict[str, list[str]]:
         if manager not in assignments[member]:
             assignments[member].append(manager)
     if problems:
-        raise RosterError("取り込みませんでした（1 行も反映していません）:\n" + "\n".join(problems))
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        if len(problems) > len(shown):
+            shown.append(f"…ほか {len(problems) - len(shown)} 行")
+        raise RosterError("取り込みませんでした（1 行も反映していません）:\n" + "\n".join(shown))
     if not assignments:
         raise RosterError(
             "取り込む行がありません。`/itss roster import` の後に `メンバー,マネージャー` の行を貼り付けてください。"
@@ -64,20 +69,77 @@ def parse_import(text: str) -> dict[str, list[str]]:
     return assignments
 
 
-def roster_command(ctx: BotContext, key: PersonKey, text: str, respond: Callable[..., Any]) -> None:
-    if not ctx.is_admin(key.user):
+def _user_ids(tokens: list[str], directory: Directory) -> list[str]:
+    """The id of each token, or one error naming every token that names nobody."""
+    ids, problems = [], []
+    for token in tokens:
+        try:
+            ids.append(user_id(token, directory))
+        except NotAUser as exc:
+            problems.append(str(exc))
+    if problems:
+        raise RosterError("\n".join(problems))
+    return ids
+
+
+def show_roster(
+    ctx: BotContext, key: PersonKey, roster: dict[str, list[str]], respond: Callable[..., Any]
+) -> None:
+    """The roster in at most MAX_RESPONSES replies; a longer one goes to the admin's DM as a
+    CSV that `/itss roster import` reads back, and the reply says so."""
+    members = sorted(roster.items())
+    lines = [f"<@{m}> → {' '.join(f'<@{x}>' for x in managers)}" for m, managers in members]
+    chunks = [lines[i : i + LINES_PER_MESSAGE] for i in range(0, len(lines), LINES_PER_MESSAGE)]
+    messages = [page for chunk in chunks for page in paginate(split_sections(chunk))]
+    if len(messages) <= MAX_RESPONSES:
+        for blocks in messages:
+            respond(blocks=blocks, text=f"名簿（{len(roster)} 人）")
+        return
+    pairs = [[m, x] for m, managers in members for x in managers]
+    try:
+        ctx.client.files_upload_v2(
+            channel=ctx.dm_channel(key.user),
+            content=to_csv(["# member", "manager"], pairs),
+            filename="itss-roster.csv",
+            title=f"名簿（{len(roster)} 人、CSV）",
+        )
+    except SlackApiError as exc:
+        log.warning("roster CSV upload failed: %s", exc.response.get("error"))
+        respond(
+            text=f"名簿（{len(roster)} 人）は長いため CSV で送ろうとしましたが、送れませんでした。"
+            "しばらくしてからもう一度お試しください。",
+            response_type="ephemeral",
+        )
+        return
+    respond(
+        text=(
+            f"名簿（{len(roster)} 人）は長いため、ここには表示せず CSV ファイル"
+            f"（{len(pairs)} 行、`/itss roster import` でそのまま取り込めます）を DM に送りました。"
+        ),
+        response_type="ephemeral",
+    )
+
+
+def roster_command(
+    ctx: BotContext,
+    key: PersonKey,
+    text: str,
+    respond: Callable[..., Any],
+    enterprise: str | None = None,
+) -> None:
+    if not ctx.is_admin(key.user, key.team, enterprise):
         respond(text="名簿の変更・表示は管理者のみが行えます。", response_type="ephemeral")
         return
-    sub, _, rest = (
-        text.partition(" ") if "\n" not in text.split(" ", maxsplit=1)[0] else text.partition("\n")
-    )
-    sub = sub.strip().casefold()
+    match = _SUBCOMMAND.match(text.lstrip())
+    sub, rest = (match.group(1), match.group(2)) if match else ("", "")
+    sub = sub.casefold()
+    directory = Directory(ctx.client, key.team, enterprise)
     try:
         if sub == "set":
             tokens = rest.split()
             if len(tokens) < 2:
                 raise RosterError(USAGE)
-            member, managers = user_id(tokens[0]), [user_id(t) for t in tokens[1:]]
+            member, *managers = _user_ids(tokens, directory)
             if member in managers:
                 raise RosterError("自分自身をマネージャーにはできません")
             ctx.store.set_managers(key.team, {member: managers})
@@ -85,7 +147,7 @@ def roster_command(ctx: BotContext, key: PersonKey, text: str, respond: Callable
                 text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。"
             )
         elif sub == "remove":
-            member = user_id(rest) if rest.strip() else ""
+            member = user_id(rest, directory) if rest.strip() else ""
             if not member:
                 raise RosterError(USAGE)
             ctx.store.set_managers(key.team, {member: []})
@@ -95,17 +157,12 @@ def roster_command(ctx: BotContext, key: PersonKey, text: str, respond: Callable
             if not roster:
                 respond(text="名簿は空です。")
                 return
-            lines = [
-                f"<@{m}> → {' '.join(f'<@{x}>' for x in managers)}"
-                for m, managers in sorted(roster.items())
-            ]
-            for chunk in [lines[i : i + 400] for i in range(0, len(lines), 400)]:
-                respond(blocks=split_sections(chunk)[:50], text=f"名簿（{len(roster)} 人）")
+            show_roster(ctx, key, roster, respond)
         elif sub == "import":
-            assignments = parse_import(rest)
+            assignments = parse_import(rest, directory)
             ctx.store.set_managers(key.team, assignments)
             respond(text=f"{len(assignments)} 人分の名簿を取り込みました。")
         else:
             raise RosterError(USAGE)
-    except RosterError as exc:
+    except (RosterError, NotAUser) as exc:
         respond(text=str(exc), response_type="ephemeral")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +9,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.results import TeamRow, team_messages
 from bot.context import BotContext, log
+from bot.csv_export import to_csv
+from bot.people import Directory, NotAUser, user_id
 from flows.session import PersonKey
 from flows.storage.base import MemberSnapshot
 
@@ -72,35 +72,74 @@ def user_names(ctx: BotContext, wanted: set[str]) -> dict[str, str]:
 
 
 def team_csv(rows: list[TeamRow], names: dict[str, str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["user_id", "name", "specialty", "level", "date", "status", "missing_to_next_level"]
+    """One line per member; a value the summary shows as "-" (none yet) is an empty cell."""
+
+    def cell(value: str) -> str:
+        return "" if value == "-" else value
+
+    return to_csv(
+        ["user_id", "name", "specialty", "level", "date", "status", "missing_to_next_level"],
+        (
+            [
+                r.user,
+                names.get(r.user, ""),
+                cell(r.specialty),
+                cell(r.level),
+                cell(r.date),
+                r.status,
+                cell(r.missing),
+            ]
+            for r in rows
+        ),
     )
-    for r in rows:
-        writer.writerow(
-            [r.user, names.get(r.user, ""), r.specialty, r.level, r.date, r.status, r.missing]
-        )
-    return out.getvalue()
+
+
+USAGE = (
+    "使い方: `/itss team`（あなたの部下）、`/itss team all`（管理者: 全員）、"
+    "`/itss team @マネージャー`（管理者: そのマネージャーの部下）"
+)
+DENIED = "`/itss team all` と `/itss team @マネージャー` は管理者のみが使えます。"
+
+
+def _names(token: str, user: str) -> bool:
+    """Whether `token` is a mention or id of `user` themself."""
+    try:
+        return user_id(token) == user
+    except NotAUser:
+        return False
 
 
 def send_team_summary(
-    ctx: BotContext, key: PersonKey, text: str, respond: Callable[..., Any] | None
+    ctx: BotContext,
+    key: PersonKey,
+    text: str,
+    respond: Callable[..., Any] | None,
+    enterprise: str | None = None,
 ) -> None:
-    everyone = text.strip().casefold() == "all"
-    if everyone and not ctx.is_admin(key.user):
-        _reply(ctx, key, respond, "`/itss team all` は管理者のみが使えます。")
-        return
+    wanted = text.strip()
+    everyone = wanted.casefold() == "all"
+    manager = key.user
+    if wanted and not _names(wanted, key.user):
+        # Checked before any name is looked up: a denial says nothing about who exists.
+        if not ctx.is_admin(key.user, key.team, enterprise):
+            _reply(ctx, key, respond, DENIED)
+            return
+        if not everyone:
+            try:
+                manager = user_id(wanted, Directory(ctx.client, key.team, enterprise))
+            except NotAUser as exc:
+                _reply(ctx, key, respond, f"{exc}\n{USAGE}")
+                return
     roster = ctx.store.roster(key.team)
-    members = (
-        sorted(roster) if everyone else sorted(m for m, ms in roster.items() if key.user in ms)
-    )
+    members = sorted(roster) if everyone else sorted(m for m, ms in roster.items() if manager in ms)
     if not members:
         _reply(
             ctx,
             key,
             respond,
-            "名簿にあなたの部下が登録されていません。管理者に `/itss roster set` を依頼してください。",
+            "名簿にあなたの部下が登録されていません。管理者に `/itss roster set` を依頼してください。"
+            if manager == key.user
+            else f"名簿に <@{manager}> さんの部下は登録されていません。",
         )
         return
     rows = team_rows(ctx, ctx.store.snapshot(key.team, members))

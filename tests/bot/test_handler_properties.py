@@ -34,6 +34,7 @@ from flows.numbers import MAX_VALUE
 from flows.personas import persona
 from flows.session import InterviewSession, PersonKey, Phase
 from flows.storage.redis_store import RedisStore
+from flows.text import has_foreign_digits
 from tests.bot.slack_env import SECRET, settings_for
 from tests.slack_mock import Call, MockSlackApi
 from tests.slack_requests import HttpResult, SlackClient, serve_wsgi
@@ -367,7 +368,8 @@ def test_any_number_input_is_stored_as_the_engine_reads_it_or_refused(
         assert not isinstance(value, bool)
         assert 0 <= value <= MAX_VALUE
     plain = unicodedata.normalize("NFKC", text or "").strip()
-    if plain.isascii() and plain.isdigit() and int(plain) <= MAX_VALUE:
+    typed_digits = not has_foreign_digits(text or "")  # 「𝟒」 and 「¹」 are refused, not read
+    if typed_digits and plain.isascii() and plain.isdigit() and int(plain) <= MAX_VALUE:
         assert after.answers.get("operations_count") == int(plain), "a plain number is taken"
 
 
