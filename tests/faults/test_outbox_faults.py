@@ -48,6 +48,7 @@ from tests.faults.conftest import (
     wait_until,
 )
 from tests.slack_mock import Call
+from tests.slack_requests import SlackClient
 
 pytestmark = pytest.mark.slow
 
@@ -103,10 +104,25 @@ def quiet(store: RedisStore, user: str) -> bool:
 
 
 def assert_delivered_once(
-    api: SlackApi, store: RedisStore, user: str, managers: list[str], want: Expected
+    api: SlackApi,
+    store: RedisStore,
+    user: str,
+    managers: list[str],
+    want: Expected,
+    *bots: BotProcess,
 ) -> None:
     """The result stored once as the persona's level, and its DM reached the person and
-    every manager exactly once; no error DM."""
+    every manager exactly once; no error DM. A failure shows the logs of `bots`."""
+    try:
+        _delivered_once(api, store, user, managers, want)
+    except AssertionError as exc:
+        logs = "\n".join(b.log_tail() for b in bots)
+        raise AssertionError(f"{exc}\n{logs}") from None
+
+
+def _delivered_once(
+    api: SlackApi, store: RedisStore, user: str, managers: list[str], want: Expected
+) -> None:
     wait_until(lambda: store.history(key_of(user)), 15, f"{user}'s result to be stored")
     (record,) = store.history(key_of(user))
     assert_result(record, want)
@@ -125,7 +141,13 @@ def assert_delivered_once(
 
 
 def to_review(
-    api: SlackApi, slack: Any, store: RedisStore, user: str, *, managers: list[str], want: Expected
+    api: SlackApi,
+    slack: SlackClient,
+    store: RedisStore,
+    user: str,
+    *,
+    managers: list[str],
+    want: Expected,
 ) -> tuple[Person, Call]:
     store.set_managers(TEAM, {user: managers})
     who = person(api, slack, store, user)
@@ -197,7 +219,7 @@ def test_edits_failing_always_block_no_question_and_no_result(calm: Setup) -> No
     numbers = [c.args["text"].split(":")[0] for c in question_posts(who)]
     assert numbers == [f"質問 {i}" for i in range(1, len(want.asked) + 1)]
     confirm_click(who, review)()
-    assert_delivered_once(api, store, "UOE1", ["UOEMGR1"], want)
+    assert_delivered_once(api, store, "UOE1", ["UOEMGR1"], want, calm.bot)
     mine = [c for c in api.calls("chat.update") if c.args.get("channel") == "DUOE1"]
     assert mine
     assert all(c.status == 500 for c in mine)
@@ -214,7 +236,7 @@ def test_edit_of_the_confirmed_message_failing_then_working(calm: Setup, failure
     ts = (review.response or {}).get("ts")
     api.fail("chat.update", times=failures, status=500, where=lambda a: a.get("ts") == ts)
     confirm_click(who, review)()
-    assert_delivered_once(api, store, user, [manager], want)
+    assert_delivered_once(api, store, user, [manager], want, calm.bot)
     edits = 3 if failures == 3 else failures + 1  # slack_sdk: 1 try + up to 2 retries
 
     def tried() -> list[Call]:
@@ -236,7 +258,7 @@ def test_result_post_failing_3_times_arrives_once(calm: Setup) -> None:
     who, review = to_review(api, calm.bot.slack, store, "UOP1", managers=["UOPMGR1"], want=want)
     api.fail("chat.postMessage", times=3, status=500, where=to_channel("UOP1"))
     confirm_click(who, review)()
-    assert_delivered_once(api, store, "UOP1", ["UOPMGR1"], want)
+    assert_delivered_once(api, store, "UOP1", ["UOPMGR1"], want, calm.bot)
     posts = outbox_posts(api, "UOP1")
     assert [c.status for c in posts] == [500, 500, 500, 200]
     looked = [
@@ -280,7 +302,7 @@ def test_kill_9_before_the_atomic_write_then_confirm_again(crashable: Setup) -> 
 
     bot.start()
     confirm_click(who, review)()
-    assert_delivered_once(api, store, "UOK1", ["UOKMGR1"], want)
+    assert_delivered_once(api, store, "UOK1", ["UOKMGR1"], want, bot)
     assert store.load(key_of("UOK1")) is None
 
 
@@ -299,7 +321,7 @@ def test_kill_9_after_the_write_during_the_first_send(crashable: Setup) -> None:
     assert not outbox_posts(api, "UOKMGR2")
 
     bot.start()
-    assert_delivered_once(api, store, "UOK2", ["UOKMGR2"], want)
+    assert_delivered_once(api, store, "UOK2", ["UOKMGR2"], want, bot)
     assert len(outbox_posts(api, "UOK2")) == 1, "looked up in the history, not posted again"
     assert api.calls("conversations.history")
 
@@ -316,7 +338,7 @@ def test_kill_9_between_the_persons_and_the_managers_send(crashable: Setup) -> N
     assert not outbox_posts(api, "UOKMGR3")
 
     bot.start()
-    assert_delivered_once(api, store, "UOK3", ["UOKMGR3"], want)
+    assert_delivered_once(api, store, "UOK3", ["UOKMGR3"], want, bot)
     assert len(outbox_posts(api, "UOK3")) == 1
     assert len(outbox_posts(api, "UOKMGR3")) == 1
 
@@ -362,7 +384,7 @@ def test_two_replicas_draining_one_outbox_send_each_delivery_once(
             wait_until(retried_each, 30, "every manager delivery to be retried")
             api.clear_faults()
             for user in users:
-                assert_delivered_once(api, store, user, [manager], want)
+                assert_delivered_once(api, store, user, [manager], want, *bots)
             assert len(arrived(api, manager)) == len(users)
             for bot in bots:
                 assert bot.proc is not None
@@ -397,7 +419,7 @@ def test_redis_killed_mid_drain_then_delivered_once(
         aof_redis.kill()
         wait_until(lambda: "outbox drain skipped" in bot.log_text(), 15, "the drain to fail")
         aof_redis.start()
-        assert_delivered_once(api, store, "UOD1", ["UODMGR1"], want)
+        assert_delivered_once(api, store, "UOD1", ["UODMGR1"], want, bot)
 
 
 # ---------------------------------------------------------------------- 5b: a long drain round
@@ -405,6 +427,7 @@ def test_redis_killed_mid_drain_then_delivered_once(
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="flows.outbox.drain_due reads the clock once per round: the people drained late in "
     "a round are claimed with a lease that has already run out (lease_until = round start + "
     "lease), so another replica may claim and send the same delivery while it is being sent",
@@ -466,5 +489,5 @@ def test_a_delivery_late_in_a_drain_round_is_claimed_with_a_live_lease(
             )[n - 1 : n]
             left.append(lease_left(call))  # read at once: the send is held 1.5 s
         for user in users:
-            assert_delivered_once(api, store, user, [manager], want)
+            assert_delivered_once(api, store, user, [manager], want, bot)
         assert min(left) > 0, f"lease left when each send started: {left}"
