@@ -58,6 +58,8 @@ JSON_FIELDS = frozenset(
 )
 
 Where = Callable[["Call"], bool]
+Matches = Callable[[dict[str, Any]], bool]
+"""A predicate on a call's arguments: which calls an injected fault or delay applies to."""
 
 
 @dataclass(frozen=True)
@@ -94,12 +96,14 @@ class _Fault:
     status: int
     retry_after: int
     error: str | None
+    where: Matches | None = None
 
 
 @dataclass
 class _Delay:
     times: int
     seconds: float
+    where: Matches | None = None
 
 
 @dataclass
@@ -395,19 +399,26 @@ class MockSlackApi:
         status: int = 500,
         retry_after: int = 1,
         error: str | None = None,
+        where: Matches | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail.
+        """Make the next ``times`` calls of ``method`` (those whose arguments ``where``
+        accepts, when given) fail.
 
         With ``error``: HTTP 200 ``{"ok": false, "error": error}``. Otherwise HTTP ``status``
         (429 adds ``Retry-After: retry_after``).
         """
         with self._lock:
-            self._faults.setdefault(method, []).append(_Fault(times, status, retry_after, error))
+            fault = _Fault(times, status, retry_after, error, where)
+            self._faults.setdefault(method, []).append(fault)
 
-    def delay(self, method: str, seconds: float, times: int = 1) -> None:
-        """Hold the answer to the next ``times`` calls of ``method`` for ``seconds``."""
+    def delay(
+        self, method: str, seconds: float, times: int = 1, where: Matches | None = None
+    ) -> None:
+        """Hold the answer to the next ``times`` calls of ``method`` (those whose arguments
+        ``where`` accepts, when given) for ``seconds``. The call is recorded (and, for
+        chat.postMessage, shows in conversations.history) on arrival, before the hold."""
         with self._lock:
-            self._delays.setdefault(method, []).append(_Delay(times, seconds))
+            self._delays.setdefault(method, []).append(_Delay(times, seconds, where))
 
     def override(self, method: str, payload: dict[str, Any], times: int | None = None) -> None:
         """Answer ``method`` with ``payload`` (HTTP 200) for ``times`` calls (None: always)."""
@@ -426,16 +437,22 @@ class MockSlackApi:
 
     # ------------------------------------------------------------------ request handling
 
-    def _take(self, table: dict[str, list[Any]], method: str) -> Any:
-        queue = table.get(method)
-        if not queue:
-            return None
-        item = queue[0]
-        if item.times is not None:
-            item.times -= 1
-            if item.times <= 0:
-                queue.pop(0)
-        return item
+    def _take(
+        self, table: dict[str, list[Any]], method: str, args: dict[str, Any] | None = None
+    ) -> Any:
+        """The first queued item for `method` that applies to a call with `args`, used up
+        once."""
+        queue = table.get(method) or []
+        for i, item in enumerate(queue):
+            where = getattr(item, "where", None)
+            if where is not None and (args is None or not where(args)):
+                continue
+            if item.times is not None:
+                item.times -= 1
+                if item.times <= 0:
+                    del queue[i]
+            return item
+        return None
 
     def _dispatch(
         self, path: str, query: str, headers: dict[str, str], body: bytes, arrived: float
@@ -465,8 +482,8 @@ class MockSlackApi:
         _decode_json_fields(args)
 
         with self._lock:
-            fault: _Fault | None = self._take(self._faults, method)
-            delay: _Delay | None = self._take(self._delays, method)
+            fault: _Fault | None = self._take(self._faults, method, args)
+            delay: _Delay | None = self._take(self._delays, method, args)
             out_headers = {"Content-Type": "application/json; charset=utf-8"}
             status = 200
             if fault is not None and fault.error is None:

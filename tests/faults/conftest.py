@@ -284,8 +284,10 @@ class BotProcess:
         *,
         workers: int = 2,
         threads: int = 8,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.api = api
+        self.extra_env = dict(extra_env or {})  # e.g. OUTBOX_LEASE_SECONDS
         self.redis_url = redis_url
         self.dir = workdir
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -318,6 +320,7 @@ class BotProcess:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        env.update(self.extra_env)
         return env
 
     def start(self, *, healthy: bool = True, timeout: float = 30.0) -> BotProcess:
