@@ -205,7 +205,7 @@ class Courier:
             self.ctx.store.outbox,
             self.sender,
             self.record_of,
-            now=self.now(),
+            clock=self.now,
             policy=self.policy,
             admins=self.admins,
             limit=limit,

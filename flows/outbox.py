@@ -156,10 +156,11 @@ class OutboxStore(Protocol):
     Times are epoch seconds (float). A backend that cannot be reached raises
     StoreUnavailableError and leaves stored data as it was."""
 
-    def claim(self, key: PersonKey, now: float, lease_until: float) -> list[Claimed]:
+    def claim(self, key: PersonKey, now: float, lease_seconds: float) -> list[Claimed]:
         """Atomically take every delivery of the person that is due at `now` (never sent,
-        or its retry time or an earlier lease has passed), leasing each until
-        `lease_until`. A delivery another process holds a lease on is not returned."""
+        or its retry time or an earlier lease has passed), leasing them until `now` +
+        `lease_seconds` × how many were taken (they are sent one after another). A
+        delivery another process holds a lease on is not returned."""
         ...
 
     def settle(self, key: PersonKey, settled: Settled, now: float) -> float | None:
@@ -345,7 +346,7 @@ def drain_person(
     causes, at once); when the next one is due."""
     next_due: float | None = None
     for _ in range(3):  # deliveries, then notices of their failure, then those of notices
-        claimed = store.claim(key, now, now + policy.lease_seconds)
+        claimed = store.claim(key, now, policy.lease_seconds)
         settled = send_claimed(
             claimed, sender, record_of, now=now, policy=policy, admins=admins, on_failed=on_failed
         )
@@ -360,13 +361,16 @@ def drain_due(
     sender: Sender,
     record_of: RecordLookup,
     *,
-    now: float,
+    clock: Callable[[], float],
     policy: RetryPolicy,
     admins: Sequence[str] = (),
     limit: int = 100,
     on_failed: Callable[[Delivery, str], None] = lambda d, e: None,
 ) -> int:
-    """One round over the index: every person with something due; how many were drained."""
+    """One round over the index: every person with something due; how many were drained.
+    The clock is read again for each person: a long round must not claim with a lease that
+    already ran out while earlier people were being sent to."""
+    now = clock()
     people = store.due_people(now, now + policy.lease_seconds, limit)
     for key, token in people:
         next_due = drain_person(
@@ -374,7 +378,7 @@ def drain_due(
             key,
             sender,
             record_of,
-            now=now,
+            now=clock(),
             policy=policy,
             admins=admins,
             on_failed=on_failed,

@@ -105,7 +105,9 @@ class InterviewService:
                     outcome.record,
                     expected_step=session.step,
                     deliveries=deliveries,
-                    lease_until=now.timestamp() + (self.notify.lease_seconds if self.notify else 0),
+                    # sent one after another by this process: leased for all of them
+                    lease_until=now.timestamp()
+                    + (self.notify.lease_seconds * len(deliveries) if self.notify else 0),
                 )
                 outcome = replace(outcome, deliveries=tuple(deliveries))
             elif outcome.session.state is Phase.ABANDONED:

@@ -68,15 +68,15 @@ class MemoryOutbox:
 
     # ---------------------------------------------------------------- OutboxStore
 
-    def claim(self, key: PersonKey, now: float, lease_until: float) -> list[Claimed]:
-        out = []
+    def claim(self, key: PersonKey, now: float, lease_seconds: float) -> list[Claimed]:
         with self._lock:
             box = self._boxes.get((key.team, key.user))
-            for entry in [] if box is None else box.pending.values():
-                if entry.due <= now:
-                    entry.attempts += 1
-                    out.append(Claimed(entry.delivery, entry.attempts, entry.unsure))
-                    entry.due, entry.unsure = lease_until, True
+            due = [e for e in ([] if box is None else box.pending.values()) if e.due <= now]
+            out = []
+            for entry in due:
+                entry.attempts += 1
+                out.append(Claimed(entry.delivery, entry.attempts, entry.unsure))
+                entry.due, entry.unsure = now + lease_seconds * len(due), True
         return out
 
     def settle(self, key: PersonKey, settled: Settled, now: float) -> float | None:

@@ -52,14 +52,16 @@ local function enqueue(ko, first, count, n_preset)
 end
 """
 
-# KEYS outbox, due; ARGV now ms, lease-until ms. Returns flat (json, attempt, unsure) triples.
+# KEYS outbox, due; ARGV now ms, lease ms per delivery (the batch is sent one after another,
+# so all are leased for lease × batch size). Returns flat (json, attempt, unsure) triples.
 CLAIM = """
 local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
 local out = {}
+local lease_end = tonumber(ARGV[1]) + tonumber(ARGV[2]) * #ids
 for _, id in ipairs(ids) do
   local d = redis.call('HGET', KEYS[1], id)
   if d then
-    redis.call('ZADD', KEYS[2], ARGV[2], id)
+    redis.call('ZADD', KEYS[2], lease_end, id)
     local n = redis.call('HINCRBY', KEYS[1], id .. '#n', 1)
     local u = redis.call('HGET', KEYS[1], id .. '#u') or '0'
     redis.call('HSET', KEYS[1], id .. '#u', '1')
@@ -187,10 +189,10 @@ class RedisOutbox:
         """The same, as a command of its own (caller translates errors)."""
         self.client.zadd(self.index_key, {self.member(key): ms(now)}, lt=True)
 
-    def claim(self, key: PersonKey, now: float, lease_until: float) -> list[Claimed]:
+    def claim(self, key: PersonKey, now: float, lease_seconds: float) -> list[Claimed]:
         keys = self.keys(key)
         with self._reachable():
-            flat = self._claim(keys=keys[:2], args=[ms(now), ms(lease_until)])
+            flat = self._claim(keys=keys[:2], args=[ms(now), ms(lease_seconds)])
         out = []
         for i in range(0, len(flat), 3):
             delivery = parse_delivery(flat[i], f"{keys[0]}")

@@ -425,13 +425,6 @@ def test_redis_killed_mid_drain_then_delivered_once(
 # ---------------------------------------------------------------------- 5b: a long drain round
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="flows.outbox.drain_due reads the clock once per round: the people drained late in "
-    "a round are claimed with a lease that has already run out (lease_until = round start + "
-    "lease), so another replica may claim and send the same delivery while it is being sent",
-)
 def test_a_delivery_late_in_a_drain_round_is_claimed_with_a_live_lease(
     api: SlackApi, private_redis: RedisProcess, tmp_path: Path
 ) -> None:

@@ -58,7 +58,9 @@ def queue(store: SessionStore, managers: tuple[str, ...] = ("carol",)) -> Result
 
 
 def drain(store: SessionStore, sender: Sender, at: float, rec: ResultRecord | None) -> int:
-    return drain_due(store.outbox, sender, lambda d: rec, now=at, policy=POLICY, admins=["admin"])
+    return drain_due(
+        store.outbox, sender, lambda d: rec, clock=lambda: at, policy=POLICY, admins=["admin"]
+    )
 
 
 def test_a_dead_writers_deliveries_are_sent_once_after_its_lease(store: SessionStore) -> None:
@@ -160,3 +162,38 @@ def test_redis_a_completion_after_a_script_flush_still_queues(
     rec = queue(redis_store)
     assert len(redis_store.outbox.pending(ALICE)) == 2
     assert redis_store.latest(ALICE)[rec.specialty] == rec
+
+
+def test_a_long_round_reads_the_clock_for_each_person(store: SessionStore) -> None:
+    """A person drained late in a round is leased from when their turn came, not from when
+    the round began: otherwise another replica could claim what is being sent."""
+    rec_a = queue(store)
+    bob = ALICE.model_copy(update={"user": "bob"})
+    store.save(session(bob, step=0), expected_step=None)
+    rec_b = record(bob, n=0).model_copy(update={"interview_id": "iv-bob"})
+    store.complete(
+        session(bob, step=1),
+        rec_b,
+        expected_step=0,
+        deliveries=result_deliveries(rec_b, ["carol"], []),
+        lease_until=NOW,
+    )
+    times = iter([NOW, NOW, NOW + 500])  # the round begins, Alice's turn, Bob's turn
+    stolen: list[str] = []
+
+    class Racing(Sender):
+        def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
+            if delivery.user == "bob":  # another replica tries while Bob's are being sent
+                stolen.extend(c.delivery.id for c in store.outbox.claim(bob, NOW + 501, 60))
+            return super().send(delivery, record)
+
+    records = {"alice": rec_a, "bob": rec_b}
+    drain_due(
+        store.outbox,
+        Racing(),
+        lambda d: records[d.user],
+        clock=lambda: next(times),
+        policy=POLICY,
+    )
+    assert stolen == []
+    assert store.outbox.pending(bob) == []

@@ -53,8 +53,8 @@ def test_completion_queues_every_delivery_claimed_by_the_writer(store: SessionSt
     assert [d.recipient for d in deliveries] == ["alice", "carol", "dave"]
     assert ids(store.outbox.pending(ALICE)) == ids(deliveries)
     # the writer holds the lease: nobody else may claim them before it runs out
-    assert store.outbox.claim(ALICE, NOW + 1, NOW + 1 + LEASE) == []
-    later = store.outbox.claim(ALICE, NOW + LEASE, NOW + 2 * LEASE)
+    assert store.outbox.claim(ALICE, NOW + 1, LEASE) == []
+    later = store.outbox.claim(ALICE, NOW + LEASE, LEASE)
     assert sorted(c.delivery.id for c in later) == ids(deliveries)
     assert {(c.attempt, c.unsure) for c in later} == {(2, True)}  # the first may have gone out
 
@@ -86,11 +86,11 @@ def test_a_retry_is_due_at_its_time_and_says_whether_it_may_have_gone_out(
     _, (mine, theirs) = completed(store)
     settled = Settled([Mark(mine.id, "sent"), Mark(theirs.id, "retry", NOW + 30, "ratelimited")])
     assert store.outbox.settle(ALICE, settled, NOW) == pytest.approx(NOW + 30)
-    assert store.outbox.claim(ALICE, NOW + 29, NOW + 29 + LEASE) == []
-    (again,) = store.outbox.claim(ALICE, NOW + 30, NOW + 30 + LEASE)
+    assert store.outbox.claim(ALICE, NOW + 29, LEASE) == []
+    (again,) = store.outbox.claim(ALICE, NOW + 30, LEASE)
     assert (again.delivery.id, again.attempt, again.unsure) == (theirs.id, 2, False)
     store.outbox.settle(ALICE, Settled([Mark(theirs.id, "retry", NOW + 60, "x", True)]), NOW)
-    (third,) = store.outbox.claim(ALICE, NOW + 60, NOW + 60 + LEASE)
+    (third,) = store.outbox.claim(ALICE, NOW + 60, LEASE)
     assert (third.attempt, third.unsure) == (3, True)
 
 
@@ -113,7 +113,7 @@ def test_a_failed_delivery_is_kept_with_its_error_and_its_notices_queued(
     assert store.outbox.settle(ALICE, settled, NOW) == 0.0  # the notice is due at once
     assert store.outbox.failed(ALICE) == [(theirs, "user_not_found")]
     assert store.outbox.pending(ALICE) == [notice]
-    (claimed,) = store.outbox.claim(ALICE, NOW, NOW + LEASE)
+    (claimed,) = store.outbox.claim(ALICE, NOW, LEASE)
     assert (claimed.delivery, claimed.attempt, claimed.unsure) == (notice, 1, False)
 
 
@@ -144,7 +144,7 @@ def test_two_claimers_never_get_the_same_delivery(store: SessionStore) -> None:
     def claimer(slot: int) -> None:
         barrier.wait()
         for key in people:
-            claimed = store.outbox.claim(key, NOW + LEASE, NOW + 999)
+            claimed = store.outbox.claim(key, NOW + LEASE, 999)
             got[slot] += [(key.user, c.delivery.id) for c in claimed]
 
     threads = [threading.Thread(target=claimer, args=(i,)) for i in range(2)]
@@ -162,7 +162,7 @@ def test_forget_erases_pending_and_failed_deliveries(store: SessionStore) -> Non
     store.forget(ALICE)
     assert store.outbox.pending(ALICE) == []
     assert store.outbox.failed(ALICE) == []
-    assert store.outbox.claim(ALICE, NOW + LEASE, NOW + 2 * LEASE) == []
+    assert store.outbox.claim(ALICE, NOW + LEASE, LEASE) == []
     assert mine.kind == "result"
 
 
@@ -184,7 +184,7 @@ def test_redis_delivery_of_a_newer_version_is_left_for_a_newer_reader(
     newer = mine.model_dump(mode="json") | {"schema_version": 2, "new_field": "x"}
     redis_client.hset(box, "future", json.dumps(newer))
     redis_client.zadd(due, {"future": 0})
-    claimed = redis_store.outbox.claim(ALICE, NOW + LEASE, NOW + 2 * LEASE)
+    claimed = redis_store.outbox.claim(ALICE, NOW + LEASE, LEASE)
     assert "future" not in [c.delivery.id for c in claimed]
     assert redis_client.hexists(box, "future")  # still stored, not failed or dropped
 
@@ -217,7 +217,7 @@ def test_redis_a_newer_latest_result_is_kept_and_the_new_one_joins_the_history(
 
 def test_redis_round_trips_of_the_outbox(counted: tuple[RedisStore, type[Any]]) -> None:
     store, counter = counted
-    store.outbox.claim(BOB, NOW, NOW + 1)  # load the scripts before counting
+    store.outbox.claim(BOB, NOW, 1)  # load the scripts before counting
     store.outbox.settle(BOB, Settled(), NOW)
     store.save(session(BOB, step=0), expected_step=None)
     rec = record(BOB, n=1)
@@ -228,7 +228,7 @@ def test_redis_round_trips_of_the_outbox(counted: tuple[RedisStore, type[Any]]) 
     assert round_trips(counter, done) == (1, 2)  # ZADD LT on the index + EVALSHA: one pipeline
     marks = Settled([Mark(d.id, "sent") for d in deliveries])
     assert round_trips(counter, lambda: store.outbox.settle(BOB, marks, NOW)) == (1, 1)
-    assert round_trips(counter, lambda: store.outbox.claim(BOB, NOW, NOW + 1)) == (1, 1)
+    assert round_trips(counter, lambda: store.outbox.claim(BOB, NOW, 1)) == (1, 1)
     assert round_trips(counter, lambda: store.managers_of("T1", "bob")) == (1, 1)
 
 
