@@ -18,16 +18,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.notices import notice_text
 from bot.blocks.results import result_blocks
-from flows.outbox import (
-    Claimed,
-    Delivery,
-    RetryPolicy,
-    SendResult,
-    classify,
-    drain_due,
-    drain_person,
-    send_claimed,
-)
+from flows.drain import Drain
+from flows.outbox import Claimed, Delivery, RetryPolicy, SendResult, classify
 from flows.session import PersonKey, ResultRecord
 from flows.storage.base import StoreUnavailableError
 
@@ -129,14 +121,17 @@ class Courier:
 
     def __init__(self, ctx: BotContext, policy: RetryPolicy) -> None:
         self.ctx = ctx
-        self.policy = policy
         self.sender = SlackSender(ctx)
+        self.drainer = Drain(
+            ctx.store.outbox,
+            self.sender,
+            self.record_of,
+            policy,
+            ctx.settings.itss_admins,
+            self.on_failed,
+        )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-
-    @property
-    def admins(self) -> Sequence[str]:
-        return self.ctx.settings.itss_admins
 
     def now(self) -> float:
         return self.ctx.clock().timestamp()
@@ -167,17 +162,9 @@ class Courier:
         self, key: PersonKey, deliveries: Sequence[Delivery], record: ResultRecord
     ) -> None:
         """Send what the completion just queued (claimed by this process), then settle."""
-        claimed = [Claimed(d, 1, unsure=False) for d in deliveries]
         now = self.now()
-        settled = send_claimed(
-            claimed,
-            self.sender,
-            lambda d: record,
-            now=now,
-            policy=self.policy,
-            admins=self.admins,
-            on_failed=self.on_failed,
-        )
+        claimed = [Claimed(d, 1, unsure=False) for d in deliveries]
+        settled = self.drainer.send_claimed(claimed, now, lambda d: record)
         try:
             next_due = self.ctx.store.outbox.settle(key, settled, now)
         except StoreUnavailableError as exc:
@@ -185,32 +172,11 @@ class Courier:
             log.warning("outbox settle of %s/%s failed: %s", key.team, key.user, exc)
             return
         if next_due is not None and next_due <= now:
-            self.drain(key)  # failure notices, at once
-
-    def drain(self, key: PersonKey) -> float | None:
-        return drain_person(
-            self.ctx.store.outbox,
-            key,
-            self.sender,
-            self.record_of,
-            now=self.now(),
-            policy=self.policy,
-            admins=self.admins,
-            on_failed=self.on_failed,
-        )
+            self.drainer.person(key, now)  # failure notices, at once
 
     def drain_due(self, limit: int = 100) -> int:
         """One round over every person with something due; how many were looked at."""
-        return drain_due(
-            self.ctx.store.outbox,
-            self.sender,
-            self.record_of,
-            clock=self.now,
-            policy=self.policy,
-            admins=self.admins,
-            limit=limit,
-            on_failed=self.on_failed,
-        )
+        return self.drainer.due(self.now, limit)
 
     # ---------------------------------------------------------------- background
 

@@ -1,18 +1,18 @@
 """The transactional outbox: messages that must arrive, as data. Pure (no Slack, no clock reads).
 
 A `Delivery` is written in the same atomic step as the change that causes it (the completion
-of an interview writes the result deliveries; see `SessionStore.complete`) and sent by
-`drain_person` / `drain_due`, which any replica may run at any time: after the ack of the
-click that caused it, at start-up and periodically. Each delivery is claimed with a lease
+of an interview writes the result deliveries; see `SessionStore.complete`) and sent by a
+`flows.drain.Drain`, which any replica may run at any time: after the ack of the click that
+caused it, at start-up and periodically. Each delivery is claimed with a lease
 before it is sent, so two replicas never send the same one at once; a send whose outcome is
 unknown (the process died, the call timed out, Slack answered 5xx) is checked against what
-Slack already shows (`Sender.already_sent`) before it is sent again. docs/deploy.md has the
+Slack already shows (`flows.drain.Sender.already_sent`) before it is sent again. docs/deploy.md has the
 policy in prose.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -272,116 +272,3 @@ def failure_notices(failed: Delivery, reason: str, admins: Sequence[str]) -> lis
             if admin != failed.user
         ]
     return []  # a notice that cannot be sent is logged, not announced again
-
-
-# ------------------------------------------------------------------ sending
-
-
-class Sender(Protocol):
-    """How a delivery reaches Slack (bot/delivery.py). `record` is the result it is about,
-    None when the person's data is gone (erased): such a delivery is dropped."""
-
-    def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult: ...
-
-    def already_sent(self, delivery: Delivery) -> bool:
-        """Whether Slack already shows this delivery (a send whose outcome was unknown)."""
-        ...
-
-
-RecordLookup = Callable[[Delivery], ResultRecord | None]
-
-
-def send_claimed(
-    claimed: Sequence[Claimed],
-    sender: Sender,
-    record_of: RecordLookup,
-    *,
-    now: float,
-    policy: RetryPolicy,
-    admins: Sequence[str] = (),
-    on_failed: Callable[[Delivery, str], None] = lambda d, e: None,
-) -> Settled:
-    """Send each claimed delivery once and say what became of it (the caller settles)."""
-    settled = Settled()
-    for item in claimed:
-        delivery = item.delivery
-        if item.unsure and sender.already_sent(delivery):
-            settled.marks.append(Mark(delivery.id, "sent"))
-            continue
-        needs_record = delivery.kind in ("result", "result_manager")
-        record = record_of(delivery) if needs_record else None
-        if needs_record and record is None:
-            settled.marks.append(Mark(delivery.id, "sent", error="gone"))  # erased: drop it
-            continue
-        result = sender.send(delivery, record)
-        if result.status == "sent":
-            settled.marks.append(Mark(delivery.id, "sent"))
-            continue
-        final = result.status == "permanent" or item.attempt >= policy.max_attempts
-        if final:
-            reason = result.error or result.status
-            settled.marks.append(Mark(delivery.id, "failed", error=reason))
-            settled.notices += failure_notices(delivery, reason, admins)
-            on_failed(delivery, reason)
-            continue
-        due = now + policy.delay(item.attempt, result.retry_after)
-        settled.marks.append(
-            Mark(delivery.id, "retry", due, result.error, unsure=result.status == "unsure")
-        )
-    return settled
-
-
-def drain_person(
-    store: OutboxStore,
-    key: PersonKey,
-    sender: Sender,
-    record_of: RecordLookup,
-    *,
-    now: float,
-    policy: RetryPolicy,
-    admins: Sequence[str] = (),
-    on_failed: Callable[[Delivery, str], None] = lambda d, e: None,
-) -> float | None:
-    """Claim, send and settle what is due for one person (and the failure notices that
-    causes, at once); when the next one is due."""
-    next_due: float | None = None
-    for _ in range(3):  # deliveries, then notices of their failure, then those of notices
-        claimed = store.claim(key, now, policy.lease_seconds)
-        settled = send_claimed(
-            claimed, sender, record_of, now=now, policy=policy, admins=admins, on_failed=on_failed
-        )
-        next_due = store.settle(key, settled, now)
-        if next_due is None or next_due > now:
-            break
-    return next_due
-
-
-def drain_due(
-    store: OutboxStore,
-    sender: Sender,
-    record_of: RecordLookup,
-    *,
-    clock: Callable[[], float],
-    policy: RetryPolicy,
-    admins: Sequence[str] = (),
-    limit: int = 100,
-    on_failed: Callable[[Delivery, str], None] = lambda d, e: None,
-) -> int:
-    """One round over the index: every person with something due; how many were drained.
-    The clock is read again for each person: a long round must not claim with a lease that
-    already ran out while earlier people were being sent to."""
-    now = clock()
-    people = store.due_people(now, now + policy.lease_seconds, limit)
-    for key, token in people:
-        next_due = drain_person(
-            store,
-            key,
-            sender,
-            record_of,
-            now=clock(),
-            policy=policy,
-            admins=admins,
-            on_failed=on_failed,
-        )
-        store.release(key, token, next_due)
-    return len(people)

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 import pytest
 import redis
 
+from flows.drain import Drain, RecordLookup
 from flows.outbox import (
     Delivery,
     RetryPolicy,
     SendResult,
-    drain_due,
-    drain_person,
     result_deliveries,
 )
 from flows.session import ResultRecord
@@ -57,10 +56,12 @@ def queue(store: SessionStore, managers: tuple[str, ...] = ("carol",)) -> Result
     return rec
 
 
+def drainer(store: SessionStore, sender: Sender, record_of: RecordLookup) -> Drain:
+    return Drain(store.outbox, sender, record_of, POLICY, admins=["admin"])
+
+
 def drain(store: SessionStore, sender: Sender, at: float, rec: ResultRecord | None) -> int:
-    return drain_due(
-        store.outbox, sender, lambda d: rec, clock=lambda: at, policy=POLICY, admins=["admin"]
-    )
+    return drainer(store, sender, lambda d: rec).due(lambda: at)
 
 
 def test_a_dead_writers_deliveries_are_sent_once_after_its_lease(store: SessionStore) -> None:
@@ -89,9 +90,7 @@ def test_retries_back_off_and_then_fail_with_the_true_reason_told_once(
     sender = Sender(script={"carol": [SendResult("unsure", "server_error")]})
     at, times = NOW, []
     for _ in range(10):
-        nxt = drain_person(
-            store.outbox, ALICE, sender, lambda d: rec, now=at, policy=POLICY, admins=["admin"]
-        )
+        nxt = drainer(store, sender, lambda d: rec).person(ALICE, at)
         times.append(at - NOW)
         if nxt is None:
             break
@@ -150,7 +149,7 @@ def test_deliveries_of_an_erased_result_are_dropped(store: SessionStore) -> None
 def test_drain_person_says_when_the_next_delivery_is_due(store: SessionStore) -> None:
     rec = queue(store)
     sender = Sender(script={"carol": [SendResult("retry", "ratelimited")]})
-    nxt = drain_person(store.outbox, ALICE, sender, lambda d: rec, now=NOW, policy=POLICY)
+    nxt = drainer(store, sender, lambda d: rec).person(ALICE, NOW)
     assert nxt == pytest.approx(NOW + 10)
 
 
@@ -188,12 +187,6 @@ def test_a_long_round_reads_the_clock_for_each_person(store: SessionStore) -> No
             return super().send(delivery, record)
 
     records = {"alice": rec_a, "bob": rec_b}
-    drain_due(
-        store.outbox,
-        Racing(),
-        lambda d: records[d.user],
-        clock=lambda: next(times),
-        policy=POLICY,
-    )
+    drainer(store, Racing(), lambda d: records[d.user]).due(lambda: next(times))
     assert stolen == []
     assert store.outbox.pending(bob) == []
