@@ -3,10 +3,16 @@
     benchmarks/run                      # 100 concurrent interviews, writes docs/benchmarks.md
     benchmarks/run --interviews 1000    # the big one
     benchmarks/run --interviews 3 --team 20 --no-doc --json out.json   # a smoke run
+    benchmarks/run --transport https    # only over TLS (default: both, HTTPS first)
 
-One run starts a private redis-server, the fake Slack Web API (benchmarks/slack_fake.py, in this
-process), the bot under `itss-bot serve --http` (gunicorn, gthread) and the floor app
-(benchmarks/floor_app.py) under gunicorn with the same workers and threads, then:
+One run starts a private redis-server and the fake Slack Web API (benchmarks/slack_fake.py, in
+this process), listening on HTTPS with a certificate made at run time (benchmarks/tls.py) and on
+plain HTTP. Then, for each transport, the bot under `itss-bot serve --http` (gunicorn, gthread)
+and the floor app (benchmarks/floor_app.py) under gunicorn with the same workers and threads,
+both calling the fake over that transport (over HTTPS they trust it as a deployment trusts
+Slack: SSL_CERT_FILE is the system CA bundle plus the run's CA), go through phases 1–5 with a
+cohort of people of their own (the HTTPS cohort in team T0001, the HTTP one in T0002; the same
+plans, clicks and think times); phases 6–8 run once, over the first transport:
 
 1. warm-up: a few interviews on the bot and the floors (not measured);
 2. idle: people one after another, think time 0.15 s — the ack with nothing else running;
@@ -17,11 +23,14 @@ process), the bot under `itss-bot serve --http` (gunicorn, gthread) and the floo
 4. saturation: `--saturation-users` people with no think time, each starting a new interview
    when one ends, for `--saturation-seconds`; interactions per second over the last 3/4; the
    floor replays the same requests the same way;
-5. Redis accounting on a second bot instance whose Redis traffic goes through a round-trip
+5. requests in flight: for each N of `--concurrency` (10, 50), N people with no think time for
+   `--concurrency-seconds`, so N requests are always in flight (an ack or a next screen
+   awaited); throughput and client-side latency; the floor replays the same way;
+6. Redis accounting on a second bot instance whose Redis traffic goes through a round-trip
    counting proxy (benchmarks/servers.RedisTurns): round trips and commands per request kind;
-6. `/itss team` for a manager with `--team` reports (times on the main bot, round trips on the
+7. `/itss team` for a manager with `--team` reports (times on the main bot, round trips on the
    counted one);
-7. Redis memory of the interviews left open; every answer sent checked against the stored
+8. Redis memory of the interviews left open; every answer sent checked against the stored
    sessions and results, and the Web API calls each person received against what they did.
 
 Times are time.monotonic(), one clock for every process on Linux: client send and receive,
@@ -47,7 +56,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,7 +75,7 @@ from benchmarks.servers import (
     start_floor,
     start_redis,
 )
-from benchmarks.slack_fake import FakeSlack
+from benchmarks.slack_fake import TRANSPORTS, FakeSlack
 from benchmarks.slack_users import (
     SHORT,
     Driver,
@@ -78,6 +87,7 @@ from benchmarks.slack_users import (
     interview,
     replay,
 )
+from benchmarks.tls import make_certificates
 from flows.facts import to_json_value
 from flows.interview import Command, Interview
 from flows.personas import persona
@@ -85,7 +95,8 @@ from flows.session import PersonKey, Phase
 from flows.storage.redis_store import RedisStore
 from framework_data.loader import load_default
 
-TEAM_ID = "T0001"
+TEAM_ID = "T0001"  # the first transport's cohort, the accounting and the team summary
+OTHER_TEAM_ID = "T0002"
 BOSS, OTHER_BOSS = "UBOSS", "UBOSS2"
 SECRET = "bench-signing-secret-0123456789"  # noqa: S105 - a test secret
 SPECIALTIES = tuple(SHORT)
@@ -109,6 +120,9 @@ class Config:
     floors: bool = True
     profile: bool = False
     seed: str = "itss-bench"
+    transports: tuple[str, ...] = TRANSPORTS
+    concurrency: tuple[int, ...] = (10, 50)
+    concurrency_seconds: float = 10.0
 
 
 def pct(values: list[float], q: float) -> float:
@@ -172,38 +186,112 @@ class Cpu:
         return {k: after[k] - before[k] for k in after}
 
 
+@dataclass(frozen=True)
+class Cohort:
+    """The people of one transport: user ids `prefix` + a suffix, in `team`. Their plans are
+    seeded by `key(user)`, the same for every cohort, so each transport gets the same work."""
+
+    transport: str
+    team: str
+    prefix: str
+
+    def key(self, user: str) -> str:
+        return "UT" + user.removeprefix(self.prefix)
+
+    def name(self, phase: str) -> str:
+        return f"{self.transport}:{phase}"
+
+
+def cohorts(cfg: Config) -> list[Cohort]:
+    """The first transport's cohort is team T0001 (`UT…`): BOSS's reports are theirs."""
+    return [
+        Cohort(t, TEAM_ID, "UT") if i == 0 else Cohort(t, OTHER_TEAM_ID, "UP")
+        for i, t in enumerate(cfg.transports)
+    ]
+
+
+@dataclass
+class Servers:
+    """The bot and the floors of one transport."""
+
+    cohort: Cohort
+    bot: Proc
+    floors: dict[str, Proc]
+
+
 @dataclass
 class Run:
     cfg: Config
     fake: FakeSlack
-    bot: Proc
     counted_bot: Proc
-    floors: dict[str, Proc]
     redis: Proc
     turns: RedisTurns
     probe: RedisProbe
     store: RedisStore
     tmp: Path
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+    phases: dict[str, Any] = field(default_factory=dict)
+    profiles: dict[str, Any] = field(default_factory=dict)
 
-    def driver(self, proc: Proc, phase: str) -> Driver:
-        return Driver("127.0.0.1", proc.port, SECRET, self.fake, phase)
+    def driver(self, proc: Proc, phase: str, cohort: Cohort) -> Driver:
+        return Driver(
+            "127.0.0.1", proc.port, SECRET, self.fake, phase, cohort.transport, cohort.team
+        )
 
-    def cpu(self) -> Cpu:
-        return Cpu({"bot": self.bot, "redis": self.redis, **self.floors})
+    async def phase(
+        self,
+        name: str,
+        srv: Servers,
+        proc: Proc,
+        work: Callable[[Driver], Any],
+        *,
+        profiled: bool = False,
+    ) -> Any:
+        """Run `work` with a driver aimed at `proc`; book its samples, CPU per process (the
+        transport's bot and floors, Redis, this harness), Redis commands and Web API calls."""
+        print(f"  {name} …", file=sys.stderr, flush=True)
+        await asyncio.sleep(0.5)  # the Web API calls of the previous phase have all arrived
+        self.fake.drain()
+        driver = self.driver(proc, name, srv.cohort)
+        cpu, lag = Cpu({"bot": srv.bot, "redis": self.redis, **srv.floors}), LoopLag()
+        recording = None
+        if profiled and self.cfg.profile:
+            recording = profile.record(proc.pid, self.tmp / f"{name}.spy")
+            await asyncio.sleep(1.0)  # py-spy attaches
+        busy_before, calls_before = self.fake.busy_seconds, len(self.fake.log)
+        cpu_before, redis_before, began = cpu.read(), self.probe.counters(), time.monotonic()
+        with lag:
+            result = await work(driver)
+        seconds = time.monotonic() - began
+        if recording is not None:
+            await asyncio.to_thread(recording.stop)
+            self.profiles[name] = profile.summarise(recording.path)
+        redis_delta = RedisProbe.diff(redis_before, self.probe.counters())
+        self.samples[name] = driver.samples
+        self.phases[name] = {
+            "seconds": seconds,
+            "cpu_seconds": Cpu.diff(cpu_before, cpu.read()),
+            "loop_lag": dist_ms(lag.lags),
+            "redis": {"commands": sum(redis_delta.commands.values()), "reads": redis_delta.reads},
+            "fake_busy_seconds": self.fake.busy_seconds - busy_before,
+            "api_calls": len(self.fake.log) - calls_before,
+        }
+        return result
 
 
 # ---------------------------------------------------------------------- people
 
 
-def members(cfg: Config) -> list[str]:
-    """The workspace: `team` people report to BOSS, the others to OTHER_BOSS. The paced people
-    are the first N; the saturation people come after them."""
-    pool = max(cfg.saturation_users * 10, 50)
-    return [f"UT{i:05d}" for i in range(max(cfg.team, cfg.interviews + pool))]
+def members(cfg: Config, prefix: str = "UT") -> list[str]:
+    """A cohort's people on the roster: in the first cohort `team` of them report to BOSS,
+    all others to OTHER_BOSS. The paced people are the first N; the people of saturation and
+    of the in-flight phases come after them."""
+    pool = max((cfg.saturation_users + sum(cfg.concurrency)) * 10, 50)
+    return [f"{prefix}{i:05d}" for i in range(max(cfg.team, cfg.interviews + pool))]
 
 
-def plan_for(cfg: Config, user: str, index: int, **kw: Any) -> Plan:
-    rng = random.Random(f"{cfg.seed}:plan:{user}")
+def plan_for(cfg: Config, user: str, index: int, key: str = "", **kw: Any) -> Plan:
+    rng = random.Random(f"{cfg.seed}:plan:{key or user}")
     stop: Stop = "finish"
     if index % 10 == 1:
         stop = "pause"
@@ -216,6 +304,7 @@ def plan_for(cfg: Config, user: str, index: int, **kw: Any) -> Plan:
         "stop": stop,
         "pause_after": rng.randint(2, 5),
         "seed": cfg.seed,
+        "key": key,
     }
     return Plan(**(fields | kw))
 
@@ -229,18 +318,18 @@ async def one_by_one(driver: Driver, plans: list[Plan]) -> list[Transcript]:
 
 
 async def saturate(
-    driver: Driver, cfg: Config, pool: Iterator[str], until: float
+    driver: Driver, cfg: Config, cohort: Cohort, pool: Iterator[str], *, until: float, slots: int
 ) -> list[list[Transcript]]:
-    """`saturation_users` slots, each interviewing new people back to back until `until`."""
+    """`slots` people at once, each interviewing new people back to back until `until`."""
 
     async def slot() -> list[Transcript]:
         logs = []
         while time.monotonic() < until and (user := next(pool, None)) is not None:
-            plan = plan_for(cfg, user, 0, stop="finish", until=until)
+            plan = plan_for(cfg, user, 0, cohort.key(user), stop="finish", until=until)
             logs.append(await interview(driver, plan))
         return logs
 
-    return list(await asyncio.gather(*(slot() for _ in range(cfg.saturation_users))))
+    return list(await asyncio.gather(*(slot() for _ in range(slots))))
 
 
 async def saturate_floor(driver: Driver, slots: list[list[Transcript]], until: float) -> None:
@@ -266,7 +355,7 @@ def throughput(samples: list[Sample], start: float, until: float) -> float:
 # ---------------------------------------------------------------------- phases
 
 
-async def accounting(run: Run, cfg: Config) -> dict[str, Any]:
+async def accounting(run: Run, cfg: Config, srv: Servers) -> dict[str, Any]:
     """Round trips (proxy) and Redis commands (INFO commandstats) per request kind, people one
     after another on the counted bot, waiting for the after-ack work to finish each time."""
     per_kind: dict[str, list[tuple[int, Counter[str]]]] = {}
@@ -282,7 +371,7 @@ async def accounting(run: Run, cfg: Config) -> dict[str, Any]:
             )
         state.update(kind=next_kind, turns=run.turns.turns, counters=counters)
 
-    driver = run.driver(run.counted_bot, "count")
+    driver = run.driver(run.counted_bot, "count", srv.cohort)
     logs = []
     for i, user in enumerate(("UA0001", "UA0002", "UA0003")):
         plan = plan_for(cfg, user, 0, level=3 + i % 2)
@@ -308,13 +397,13 @@ async def accounting(run: Run, cfg: Config) -> dict[str, Any]:
     return out
 
 
-async def team_summary(run: Run, cfg: Config) -> dict[str, Any]:
+async def team_summary(run: Run, cfg: Config, srv: Servers) -> dict[str, Any]:
     """`/itss team` by BOSS: times on the main bot (repeated), round trips on the counted bot."""
     inbox = run.fake.inbox(f"D{BOSS}")
 
     async def once(proc: Proc) -> dict[str, float]:
         run.fake.drain()
-        driver = run.driver(proc, "team")
+        driver = run.driver(proc, "team", srv.cohort)
         sample = await driver.send("team", driver.slash_body(BOSS, "team"))
         posts: list[float] = []
         uploaded = math.nan
@@ -339,12 +428,12 @@ async def team_summary(run: Run, cfg: Config) -> dict[str, Any]:
             "done": call.at - sample.sent,
         }
 
-    runs = [await once(run.bot) for _ in range(cfg.team_repeats)]
-    recording = profile.record(run.bot.pid, run.tmp / "team.spy") if cfg.profile else None
+    runs = [await once(srv.bot) for _ in range(cfg.team_repeats)]
+    recording = profile.record(srv.bot.pid, run.tmp / "team.spy") if cfg.profile else None
     if recording is not None:  # extra runs: sampling slows the workers down
         await asyncio.sleep(1.0)  # py-spy attaches
         for _ in range(cfg.team_repeats):
-            await once(run.bot)
+            await once(srv.bot)
         await asyncio.to_thread(recording.stop)
     breakdown = await asyncio.to_thread(team_breakdown, run)
     await asyncio.sleep(0.2)
@@ -412,6 +501,10 @@ def team_breakdown(run: Run) -> dict[str, float]:
 # ---------------------------------------------------------------------- checks
 
 
+def team_of(user: str) -> str:
+    return OTHER_TEAM_ID if user.startswith("UP") else TEAM_ID
+
+
 def expected_json(log: Transcript) -> dict[str, Any]:
     return {fact: to_json_value(v) for fact, v in log.answers.items()}
 
@@ -426,7 +519,7 @@ def check(run: Run, logs: list[Transcript], managed: set[str]) -> dict[str, Any]
         user = log.plan.user
         outcomes[log.outcome.split(":")[0]] += 1
         answers += len(log.answers)
-        key = PersonKey(team=TEAM_ID, user=user)
+        key = PersonKey(team=team_of(user), user=user)
         want = expected_json(log)
         if log.outcome.startswith("lost"):
             problems.append(f"{user}: {log.outcome}")
@@ -523,63 +616,43 @@ def latencies(samples: list[Sample], timing: dict[str, tuple[float, float]]) -> 
     }
 
 
-async def measure(run: Run) -> dict[str, Any]:
-    cfg = run.cfg
-    people = members(cfg)
+@dataclass
+class CohortLogs:
+    """What one transport's people did: every transcript, and those of the paced phase."""
+
+    all: list[Transcript] = field(default_factory=list)
+    paced: list[Transcript] = field(default_factory=list)
+    saturation: int = 0
+
+
+async def transport_phases(run: Run, srv: Servers, first: bool) -> CohortLogs:
+    """Phases 1–5 for one transport: warm-up, idle, paced, saturation, requests in flight."""
+    cfg, cohort = run.cfg, srv.cohort
+    name = cohort.name
+    people = members(cfg, cohort.prefix)
     paced_people, pool = people[: cfg.interviews], iter(people[cfg.interviews :])
-    samples: dict[str, list[Sample]] = {}
-    phases: dict[str, Any] = {}
-    profiles: dict[str, Any] = {}
-    logs: list[Transcript] = []
+    out = CohortLogs()
 
-    async def phase(
-        name: str, proc: Proc, work: Callable[[Driver], Any], *, profiled: bool = False
-    ) -> Any:
-        print(f"  {name} …", file=sys.stderr, flush=True)
-        await asyncio.sleep(0.5)  # the Web API calls of the previous phase have all arrived
-        run.fake.drain()
-        driver = run.driver(proc, name)
-        cpu, lag = run.cpu(), LoopLag()
-        recording = None
-        if profiled and cfg.profile:
-            recording = profile.record(proc.pid, run.tmp / f"{name}.spy")
-            await asyncio.sleep(1.0)  # py-spy attaches
-        busy_before = run.fake.busy_seconds
-        cpu_before, redis_before, began = cpu.read(), run.probe.counters(), time.monotonic()
-        with lag:
-            result = await work(driver)
-        seconds = time.monotonic() - began
-        if recording is not None:
-            await asyncio.to_thread(recording.stop)
-            profiles[name] = profile.summarise(recording.path)
-        redis_delta = RedisProbe.diff(redis_before, run.probe.counters())
-        samples[name] = driver.samples
-        phases[name] = {
-            "seconds": seconds,
-            "cpu_seconds": Cpu.diff(cpu_before, cpu.read()),
-            "loop_lag": dist_ms(lag.lags),
-            "redis": {"commands": sum(redis_delta.commands.values()), "reads": redis_delta.reads},
-            "fake_busy_seconds": run.fake.busy_seconds - busy_before,
-        }
-        return result
+    def plan(user: str, index: int, **kw: Any) -> Plan:
+        return plan_for(cfg, user, index, cohort.key(user), **kw)
 
-    warm = [plan_for(cfg, f"UW{i:04d}", i, stop="finish") for i in range(cfg.warmup)]
-    warm_logs = await phase("warmup", run.bot, lambda d: everyone(d, warm))
-    logs += warm_logs
-    for mode, proc in run.floors.items():
-        await phase(
-            f"warmup-{mode}",
+    warm = [plan(f"{cohort.prefix}W{i:04d}", i, stop="finish") for i in range(cfg.warmup)]
+    warm_logs = await run.phase(name("warmup"), srv, srv.bot, lambda d: everyone(d, warm))
+    out.all += warm_logs
+    for mode, proc in srv.floors.items():
+        await run.phase(
+            name(f"warmup-{mode}"),
+            srv,
             proc,
             lambda d: asyncio.gather(*(replay(d, w, paced=False) for w in warm_logs)),
         )
 
-    idle = [plan_for(cfg, f"UI{i:04d}", 0, think=0.15, stop="finish") for i in range(cfg.idle)]
-    logs += await phase("idle", run.bot, lambda d: one_by_one(d, idle))
+    idle = [plan(f"{cohort.prefix}I{i:04d}", 0, think=0.15, stop="finish") for i in range(cfg.idle)]
+    out.all += await run.phase(name("idle"), srv, srv.bot, lambda d: one_by_one(d, idle))
 
     rng = random.Random(f"{cfg.seed}:delays")
     paced = [
-        plan_for(
-            cfg,
+        plan(
             user,
             i,
             think=cfg.think,
@@ -588,93 +661,98 @@ async def measure(run: Run) -> dict[str, Any]:
         )
         for i, user in enumerate(paced_people)
     ]
-    paced_logs = await phase("paced", run.bot, lambda d: everyone(d, paced))
-    logs += paced_logs
-    for mode, proc in run.floors.items():
-        await phase(
-            f"paced-{mode}",
+    out.paced = await run.phase(name("paced"), srv, srv.bot, lambda d: everyone(d, paced))
+    out.all += out.paced
+    for mode, proc in srv.floors.items():
+        await run.phase(
+            name(f"paced-{mode}"),
+            srv,
             proc,
-            lambda d: asyncio.gather(*(replay(d, log, paced=True) for log in paced_logs)),
+            lambda d: asyncio.gather(*(replay(d, log, paced=True) for log in out.paced)),
         )
 
-    window: dict[str, float] = {}
+    async def closed_loop(phase: str, slots: int, seconds: float) -> None:
+        """`slots` people with no think time on the bot, then the floor replaying them."""
+        window: dict[str, float] = {}
 
-    def saturation_window() -> float:
-        window["start"] = time.monotonic()
-        window["until"] = window["start"] + cfg.saturation_seconds
-        return window["until"]
+        def until() -> float:
+            window["start"] = time.monotonic()
+            window["until"] = window["start"] + seconds
+            return window["until"]
 
-    slots = await phase(
-        "saturation",
-        run.bot,
-        lambda d: saturate(d, cfg, pool, saturation_window()),
-    )
-    phases["saturation"]["per_second"] = throughput(samples["saturation"], **window)
-    sat_logs = [log for slot in slots for log in slot]
-    logs += sat_logs
-    if "after-ack" in run.floors:
-        await phase(
-            "saturation-after-ack",
-            run.floors["after-ack"],
-            lambda d: saturate_floor(d, slots, saturation_window()),
+        logs = await run.phase(
+            name(phase),
+            srv,
+            srv.bot,
+            lambda d: saturate(d, cfg, cohort, pool, until=until(), slots=slots),
         )
-        phases["saturation-after-ack"]["per_second"] = throughput(
-            samples["saturation-after-ack"], **window
-        )
+        run.phases[name(phase)]["per_second"] = throughput(run.samples[name(phase)], **window)
+        run.phases[name(phase)]["slots"] = slots
+        flat = [log for slot in logs for log in slot]
+        out.all += flat
+        if phase == "saturation":
+            out.saturation = len(flat)
+        if "after-ack" in srv.floors:
+            floor = name(f"{phase}-after-ack")
+            await run.phase(
+                floor, srv, srv.floors["after-ack"], lambda d: saturate_floor(d, logs, until())
+            )
+            run.phases[floor]["per_second"] = throughput(run.samples[floor], **window)
+            run.phases[floor]["slots"] = slots
 
-    if cfg.profile:  # apart from the measured run: sampling slows the workers down
-        slots = await phase(
-            "saturation-profiled",
-            run.bot,
-            lambda d: saturate(d, cfg, pool, time.monotonic() + 10),
+    await closed_loop("saturation", cfg.saturation_users, cfg.saturation_seconds)
+    for n in cfg.concurrency:
+        await closed_loop(f"inflight-{n}", n, cfg.concurrency_seconds)
+
+    if cfg.profile and first:  # apart from the measured run: sampling slows the workers down
+        slots = await run.phase(
+            name("saturation-profiled"),
+            srv,
+            srv.bot,
+            lambda d: saturate(
+                d, cfg, cohort, pool, until=time.monotonic() + 10, slots=cfg.saturation_users
+            ),
             profiled=True,
         )
-        logs += [log for slot in slots for log in slot]
+        out.all += [log for slot in slots for log in slot]
+    return out
 
+
+async def common_phases(run: Run, srv: Servers) -> dict[str, Any]:
+    """Phases 6–7 over the first transport: Redis accounting, the team summary."""
+    cfg = run.cfg
     # Right before the accounting, so that no pooled connection has been idle for 30 s
     # (redis-py would PING it first) and both workers have loaded the Lua scripts.
     warm_count = [plan_for(cfg, f"UWC{i:04d}", i, stop="finish") for i in range(4)]
-    logs += await phase("warmup-count", run.counted_bot, lambda d: everyone(d, warm_count))
+    logs = await run.phase("warmup-count", srv, run.counted_bot, lambda d: everyone(d, warm_count))
     print("  accounting …", file=sys.stderr, flush=True)
-    counted = await accounting(run, cfg)
+    counted = await accounting(run, cfg, srv)
     logs += counted.pop("_transcripts")
     print("  team …", file=sys.stderr, flush=True)
     filled = await asyncio.to_thread(fill_team, run, cfg)
-    team = await team_summary(run, cfg)
+    team = await team_summary(run, cfg, srv)
     team["filled"] = filled
     if team["profile"] is not None:
-        profiles["team"] = team.pop("profile")
+        run.profiles["team"] = team.pop("profile")
     await asyncio.sleep(0.5)  # late stale-click notes
-
-    timing: dict[str, tuple[float, float]] = {}
-    for path in run.tmp.glob("*.timing"):
-        timing |= read_timing(path)
-    managed = set(people) | {f"UA000{i}" for i in range(1, 4)}
-    return {
-        "latency": {name: latencies(s, timing) for name, s in samples.items()},
-        "phases": phases,
-        "accounting": counted,
-        "team": team,
-        "memory": memory(run, paced_logs),
-        "check": check(run, logs, managed),
-        "bot_errors": run.bot.errors() + run.counted_bot.errors(),
-        "profile": profiles,
-        "paced_people": len(paced_logs),
-        "saturation_people": len(sat_logs),
-    }
+    return {"accounting": counted, "team": team, "_transcripts": logs}
 
 
-def roster(cfg: Config) -> dict[str, list[str]]:
-    people = members(cfg)
-    out = {user: [BOSS] if i < cfg.team else [OTHER_BOSS] for i, user in enumerate(people)}
-    out |= {f"UA000{i}": [OTHER_BOSS] for i in range(1, 4)}
+def roster(cfg: Config, cohort: Cohort) -> dict[str, list[str]]:
+    people = members(cfg, cohort.prefix)
+    boss = cohort.team == TEAM_ID
+    out = {user: [BOSS] if boss and i < cfg.team else [OTHER_BOSS] for i, user in enumerate(people)}
+    if boss:
+        out |= {f"UA000{i}": [OTHER_BOSS] for i in range(1, 4)}
     return out
 
 
 def workspace(cfg: Config) -> list[str]:
-    """Everyone users.list returns, in a fixed shuffled order (a real list is not sorted by
-    team), with the managers and a few people who are not on the roster."""
-    people = [*roster(cfg), BOSS, OTHER_BOSS, *(f"UX{i:05d}" for i in range(100))]
+    """Everyone users.list returns (the team summary's CSV names, team T0001), in a fixed
+    shuffled order (a real list is not sorted by team), with the managers and a few people
+    who are not on the roster."""
+    main = Cohort("", TEAM_ID, "UT")
+    people = [*roster(cfg, main), BOSS, OTHER_BOSS, *(f"UX{i:05d}" for i in range(100))]
     random.Random(f"{cfg.seed}:workspace").shuffle(people)
     return people
 
@@ -683,43 +761,93 @@ async def main_async(cfg: Config) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="itss-bench-") as tmp_name:
         tmp = Path(tmp_name)
         procs: list[Proc] = []
+        certs = make_certificates(tmp / "tls")
         fake = FakeSlack()
-        await fake.start()
+        await fake.start(certs.server_context() if "https" in cfg.transports else None)
         redis_proc, redis_url = start_redis(tmp)
         procs.append(redis_proc)
         turns = RedisTurns(redis_proc.port)
         await turns.start()
+        groups = cohorts(cfg)
         try:
             store = RedisStore.from_url(redis_url)
-            store.set_managers(TEAM_ID, roster(cfg))
+            for cohort in groups:
+                store.set_managers(cohort.team, roster(cfg, cohort))
             fake.users = workspace(cfg)
 
-            def env(name: str, url: str = redis_url, token: str = BOT_TOKEN) -> dict[str, str]:
-                return server_env(fake.url, SECRET, url, tmp / f"{name}.timing", token)
+            def env(
+                name: str, transport: str, url: str = redis_url, token: str = BOT_TOKEN
+            ) -> dict[str, str]:
+                api = fake.url(transport)
+                timing = tmp / f"{name}.timing"
+                # Trusted as a deployment trusts Slack: the system bundle and the run's CA.
+                return {
+                    **server_env(api, SECRET, url, timing, token),
+                    "SSL_CERT_FILE": str(certs.bundle),
+                }
 
-            # Servers start in threads: this loop must keep answering the fake Slack.
-            bot = await asyncio.to_thread(start_bot, tmp, env("bot"), cfg.workers, cfg.threads)
-            procs.append(bot)
+            async def start(name: str, env: dict[str, str]) -> Proc:
+                # In a thread: this loop must keep answering the fake Slack.
+                proc = await asyncio.to_thread(start_bot, tmp, env, cfg.workers, cfg.threads, name)
+                procs.append(proc)
+                return proc
+
+            first = groups[0].transport
             # The counted bot's background outbox drain is off (OUTBOX_POLL_SECONDS=0): its
-            # polls would land in whichever request kind is being counted. The main bot's runs.
-            counted_env = {**env("bot-counted", turns.url), "OUTBOX_POLL_SECONDS": "0"}
-            counted = await asyncio.to_thread(start_bot, tmp, counted_env, cfg.workers, cfg.threads)
-            counted.name = "bot-counted"
-            procs.append(counted)
-            floors = {}
-            for mode in FLOOR_MODES if cfg.floors else ():
-                floors[mode] = await asyncio.to_thread(
-                    start_floor,
-                    tmp,
-                    env(f"floor-{mode}", token=FLOOR_TOKEN),
-                    mode,
-                    cfg.workers,
-                    cfg.threads,
-                )
-                procs.append(floors[mode])
+            # polls would land in whichever request kind is being counted. The main bots' run.
+            counted_env = {**env("bot-counted", first, turns.url), "OUTBOX_POLL_SECONDS": "0"}
+            counted = await start("bot-counted", counted_env)
             probe = RedisProbe(redis_url)
-            run = Run(cfg, fake, bot, counted, floors, redis_proc, turns, probe, store, tmp)
-            figures = await measure(run)
+            run = Run(cfg, fake, counted, redis_proc, turns, probe, store, tmp)
+            bots: list[Proc] = [counted]
+            logs: list[Transcript] = []
+            per_cohort: dict[str, CohortLogs] = {}
+            main_servers: Servers | None = None
+            for i, cohort in enumerate(groups):
+                t = cohort.transport
+                print(f"  over {t} …", file=sys.stderr, flush=True)
+                bot = await start(f"bot-{t}", env(f"bot-{t}", t))
+                bots.append(bot)
+                floors = {}
+                modes = FLOOR_MODES if i == 0 else ("after-ack",)  # Bolt's default: once
+                for mode in modes if cfg.floors else ():
+                    floor_env = env(f"floor-{mode}-{t}", t, token=FLOOR_TOKEN)
+                    floors[mode] = await asyncio.to_thread(
+                        start_floor, tmp, floor_env, mode, cfg.workers, cfg.threads,
+                        name=f"floor-{mode}-{t}",
+                    )  # fmt: skip
+                    procs.append(floors[mode])
+                srv = Servers(cohort, bot, floors)
+                per_cohort[t] = await transport_phases(run, srv, first=i == 0)
+                logs += per_cohort[t].all
+                # Free the cores and the memory for what follows; the first bot stays for
+                # the team summary.
+                for proc in [*floors.values(), *([bot] if i else [])]:
+                    await asyncio.to_thread(proc.stop)
+                if i == 0:
+                    main_servers = srv
+            assert main_servers is not None
+            common = await common_phases(run, main_servers)
+            logs += common.pop("_transcripts")
+            timing: dict[str, tuple[float, float]] = {}
+            for path in tmp.glob("*.timing"):
+                timing |= read_timing(path)
+            managed = {u for cohort in groups for u in roster(cfg, cohort)}
+            main_logs = per_cohort[first]
+            figures = {
+                "transports": [c.transport for c in groups],
+                "latency": {name: latencies(s, timing) for name, s in run.samples.items()},
+                "phases": run.phases,
+                **common,
+                "memory": memory(run, main_logs.paced),
+                "check": check(run, logs, managed),
+                "bot_errors": sum(bot.errors() for bot in bots),
+                "profile": run.profiles,
+                "paced_people": len(main_logs.paced),
+                "saturation_people": {t: c.saturation for t, c in per_cohort.items()},
+                "ca_bundle_certificates": certs.bundle.read_text().count("BEGIN CERTIFICATE"),
+                "fake_requests_by_transport": dict(fake.by_transport),
+            }
             probe.close()
             store.close()
             return figures
@@ -753,6 +881,18 @@ def parse(argv: list[str]) -> tuple[Config, argparse.Namespace]:
     parser.add_argument("--saturation-users", type=int, default=defaults.saturation_users)
     parser.add_argument("--saturation-seconds", type=float, default=defaults.saturation_seconds)
     parser.add_argument(
+        "--transport",
+        choices=("https", "http", "both"),
+        default="both",
+        help="how the bot and the floor reach the fake Slack (both: HTTPS first, then HTTP)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        default=",".join(map(str, defaults.concurrency)),
+        help="requests in flight of the closed-loop phases, comma-separated (empty: none)",
+    )
+    parser.add_argument("--concurrency-seconds", type=float, default=defaults.concurrency_seconds)
+    parser.add_argument(
         "--duplicates",
         type=float,
         default=defaults.duplicate_rate,
@@ -780,6 +920,9 @@ def parse(argv: list[str]) -> tuple[Config, argparse.Namespace]:
         duplicate_rate=args.duplicates,
         idle=min(Config.idle, max(1, args.interviews)),
         warmup=min(Config.warmup, max(2, args.interviews)),
+        transports=TRANSPORTS if args.transport == "both" else (args.transport,),
+        concurrency=tuple(int(n) for n in args.concurrency.split(",") if n.strip()),
+        concurrency_seconds=args.concurrency_seconds,
     )
     return cfg, args
 

@@ -1,5 +1,9 @@
 """The figures of one run of benchmarks/bench_slack.py as the `## Slack app under load`
-section of docs/benchmarks.md (other sections of that file are kept as they are)."""
+section of docs/benchmarks.md (other sections of that file are kept as they are).
+
+Three tables: the targets, each met or missed with its figure; the bot beside the floor over
+each transport (HTTPS as in production, plain HTTP for comparison); the figures that do not
+depend on the transport. Then what the figures say (benchmarks/report_findings.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import math
 import re
 from pathlib import Path
 from typing import Any
+
+from benchmarks.report_findings import LABELS, details, findings, ms
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 HEADING = "## Slack app under load"
@@ -16,18 +22,22 @@ ACK_P99_MS = 10.0
 ROUND_TRIPS = 2
 MEMORY_BYTES = 4096
 TEAM_MS = 200.0
+# Issue 9: over TLS, against the floor; CPU per click over TLS against plain HTTP.
+NEXT_VS_FLOOR = 1.5
+SATURATION_VS_FLOOR = 0.7
+TLS_CPU_VS_HTTP = 1.5
 
 
-def ms(value: float) -> str:
-    if value is None or math.isnan(value):
+def share(a: float, b: float) -> float:
+    """a ÷ b; NaN when either is missing or b is 0."""
+    return math.nan if not b or math.isnan(a) or math.isnan(b) else a / b
+
+
+def ratio(a: float, b: float, digits: int = 1) -> str:
+    q = share(a, b)
+    if math.isnan(q):
         return "–"
-    return f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
-
-
-def ratio(a: float, b: float) -> str:
-    if not b or math.isnan(a) or math.isnan(b):
-        return "–"
-    return f"{a / b:.1f}×"
+    return f"{q:.{digits}f}×" if q >= 0.95 else f"{q:.2f}×"
 
 
 def verdict(value: float, target: float, unit: str = "ms") -> str:
@@ -38,6 +48,14 @@ def verdict(value: float, target: float, unit: str = "ms") -> str:
     over = value - target
     shown = f"{over:.1f} {unit}" if unit else f"{over:.1f}"
     return f"**missed** by {shown} ({value / target:.1f}× the target)"
+
+
+def rate(per_second: float) -> str:
+    return "–" if math.isnan(per_second) else f"{per_second:.0f}/s"
+
+
+def met(ok: bool | None) -> str:
+    return "not measured" if ok is None else "met" if ok else "**missed**"
 
 
 def write_section(path: Path, section: str) -> None:
@@ -54,23 +72,212 @@ def write_section(path: Path, section: str) -> None:
     path.write_text(text)
 
 
-def section(r: dict[str, Any]) -> str:
-    lat = r["latency"]
-    bot = lat["paced"]
-    floor = lat.get("paced-after-ack")
-    default = lat.get("paced-bolt-default")
-    cfg = r["config"]
-    m = r["machine"]
-    acc = r["accounting"]
-    team = r["team"]
-    mem = r["memory"]
+# ---------------------------------------------------------------------- figures
+
+
+def latency(r: dict[str, Any], t: str, phase: str) -> dict[str, Any] | None:
+    found: dict[str, Any] | None = r["latency"].get(f"{t}:{phase}")
+    return found
+
+
+def figure(r: dict[str, Any], t: str, phase: str, key: str, q: str) -> float:
+    d = latency(r, t, phase)
+    return float(d[key][q]) if d and d[key]["n"] else math.nan
+
+
+def per_second(r: dict[str, Any], t: str, phase: str) -> float:
+    p = r["phases"].get(f"{t}:{phase}")
+    return float(p["per_second"]) if p else math.nan
+
+
+def cpu_per_click(r: dict[str, Any], t: str, phase: str, proc: str) -> float:
+    """CPU milliseconds of `proc`'s process tree per request answered over a phase."""
+    p, d = r["phases"].get(f"{t}:{phase}"), latency(r, t, phase)
+    if not p or not d or not d["requests"]:
+        return math.nan
+    return float(p["cpu_seconds"].get(proc, math.nan)) * 1000 / d["requests"]
+
+
+def calls_per_click(r: dict[str, Any], t: str, phase: str) -> float:
+    p, d = r["phases"].get(f"{t}:{phase}"), latency(r, t, phase)
+    if not p or not d or not d["requests"] or "api_calls" not in p:
+        return math.nan
+    return float(p["api_calls"]) / d["requests"]
+
+
+def targets(r: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(target, figure, verdict) for every target, the issue-9 ones first."""
+    first = r["transports"][0]
+    rows: list[tuple[str, str, str]] = []
     chk = r["check"]
-    sat = r["phases"]["saturation"]
-    sat_floor = r["phases"].get("saturation-after-ack")
+    lost_ok = chk["lost"] == 0 and chk["doubled"] == 0
 
-    def cell(d: dict[str, Any] | None, key: str, q: str) -> float:
-        return float(d[key][q]) if d else math.nan
+    def judged(q: float, ok: bool) -> str:
+        return met(None if math.isnan(q) else ok)
 
+    # Missing transports give NaN figures: "not measured".
+    b, f = (figure(r, "https", p, "next_client", "p50") for p in ("paced", "paced-after-ack"))
+    q = share(b, f)
+    rows.append(
+        (
+            f"click → next question p50 over HTTPS ≤ {NEXT_VS_FLOOR:g}× the floor's click → "
+            "its one message",
+            f"{ratio(b, f, 2)} ({ms(b)} against {ms(f)})",
+            judged(q, q <= NEXT_VS_FLOOR),
+        )
+    )
+    b, f = per_second(r, "https", "saturation"), per_second(r, "https", "saturation-after-ack")
+    q = share(b, f)
+    rows.append(
+        (
+            f"interactions per second at saturation over HTTPS ≥ {SATURATION_VS_FLOOR:g}× "
+            "the floor's, 0 answers lost or doubled",
+            f"{ratio(b, f, 2)} ({rate(b)} against {rate(f)}); {chk['lost']} lost, "
+            f"{chk['doubled']} doubled",
+            judged(q, q >= SATURATION_VS_FLOOR and lost_ok),
+        )
+    )
+    a, b = (cpu_per_click(r, t, "saturation", "bot") for t in ("https", "http"))
+    q = share(a, b)
+    rows.append(
+        (
+            f"CPU per click over HTTPS ≤ {TLS_CPU_VS_HTTP:g}× over plain HTTP (the bot's "
+            "workers, saturation)",
+            f"{ratio(a, b, 2)} ({ms(a)} against {ms(b)})",
+            judged(q, q <= TLS_CPU_VS_HTTP),
+        )
+    )
+    over = f" over {LABELS[first]}"
+    for label, q, target in (("p50", "p50", ACK_P50_MS), ("p99", "p99", ACK_P99_MS)):
+        value = figure(r, first, "paced", "ack_server", q)
+        rows.append(
+            (f"ack, server-side, {label}{over} ≤ {target:g} ms", ms(value), verdict(value, target))
+        )
+    answer = r["accounting"].get("answer", {})
+    rt = answer.get("round_trips", math.nan)
+    rows.append(
+        (
+            f"Redis round trips per answered question ≤ {ROUND_TRIPS}",
+            f"{rt:.2f}",
+            verdict(rt, ROUND_TRIPS, ""),
+        )
+    )
+    mem = r["memory"]
+    worst = max((v["max_bytes"] for v in mem.values()), default=math.nan)
+    shown_mem = ", ".join(
+        f"{k} {v['mean_bytes']:.0f} B mean / {v['max_bytes']} B max" for k, v in mem.items()
+    )
+    rows.append(
+        (
+            "Redis memory per interview in progress ≤ 4 KB",
+            shown_mem or "–",
+            verdict(worst, MEMORY_BYTES, "B"),
+        )
+    )
+    team = r["team"]
+    team_ms = team["median"]["last_post"] * 1000
+    rows.append(
+        (
+            f"`/itss team`, {team['members']:,} reports, to the last chat.postMessage (median "
+            f"of {len(team['runs'])}) ≤ {TEAM_MS:g} ms",
+            ms(team_ms),
+            verdict(team_ms, TEAM_MS),
+        )
+    )
+    rows.append(
+        (
+            "answers lost / applied twice: zero",
+            f"{chk['lost']} / {chk['doubled']} ({chk['answers']:,} answers, "
+            f"{chk['duplicates']} double clicks)",
+            met(lost_ok),
+        )
+    )
+    return rows
+
+
+def transport_rows(r: dict[str, Any]) -> list[list[str]]:
+    """One row per measure: for each transport the bot, the floor and bot ÷ floor."""
+    rows: list[list[str]] = []
+
+    def add(label: str, cells: list[tuple[str, str, str]]) -> None:
+        rows.append([label, *(c for cell in cells for c in cell)])
+
+    def timed(label: str, phase: str, key: str, q: str) -> None:
+        cells = []
+        for t in r["transports"]:
+            b, f = figure(r, t, phase, key, q), figure(r, t, f"{phase}-after-ack", key, q)
+            cells.append((ms(b), ms(f), ratio(b, f)))
+        add(label, cells)
+
+    for key, what in (("ack_server", "ack, server-side"), ("ack_client", "ack, client-side")):
+        for q in ("p50", "p99"):
+            timed(f"{what}, {q}", "paced", key, q)
+    for key, what in (("next_client", "client send"), ("next_server", "server entry")):
+        for q in ("p50", "p99"):
+            timed(f"click → next question at the Web API ({what}), {q}", "paced", key, q)
+    cells = []
+    for t in r["transports"]:
+        b, f = (cpu_per_click(r, t, p, w) for p, w in
+                (("saturation", "bot"), ("saturation-after-ack", "after-ack")))  # fmt: skip
+        cells.append((ms(b), ms(f), ratio(b, f)))
+    add("CPU per click at saturation (the server's workers)", cells)
+    cells = []
+    for t in r["transports"]:
+        b, f = (calls_per_click(r, t, p) for p in ("saturation", "saturation-after-ack"))
+        cells.append((f"{b:.2f}", f"{f:.2f}", ratio(b, f)))
+    add("Web API calls per click at saturation (each a new connection)", cells)
+    sat = r["config"]["saturation_users"]
+    for phase, label in [
+        ("saturation", f"interactions per second at saturation ({sat} people)"),
+        *((f"inflight-{n}", f"{n} requests in flight: interactions per second")
+          for n in r["config"]["concurrency"]),
+    ]:  # fmt: skip
+        cells = []
+        for t in r["transports"]:
+            b, f = per_second(r, t, phase), per_second(r, t, f"{phase}-after-ack")
+            cells.append((rate(b), rate(f), ratio(b, f)))
+        add(label, cells)
+        if phase == "saturation":
+            continue
+        n = phase.removeprefix("inflight-")
+        for key, what in (("ack_client", "ack, client-side"), ("next_client", "click → next")):
+            cells = []
+            for t in r["transports"]:
+                b = [figure(r, t, phase, key, q) for q in ("p50", "p99")]
+                f = [figure(r, t, f"{phase}-after-ack", key, q) for q in ("p50", "p99")]
+                cells.append(
+                    (
+                        f"{ms(b[0])} / {ms(b[1])}",
+                        f"{ms(f[0])} / {ms(f[1])}",
+                        f"{ratio(b[0], f[0])} / {ratio(b[1], f[1])}",
+                    )
+                )
+            add(f"{n} in flight: {what}, p50 / p99", cells)
+    return rows
+
+
+def other_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
+    first = r["transports"][0]
+    answer = r["accounting"].get("answer", {})
+    team = r["team"]
+    med = team["median"]
+    default = [figure(r, first, "paced-bolt-default", k, "p50") for k in
+               ("ack_server", "next_client")]  # fmt: skip
+    return [
+        ("Redis commands per answered question (those inside Lua included)",
+         f"{answer.get('commands', math.nan):.2f}"),
+        ("`/itss team`: to the CSV upload completed / to the ephemeral reply",
+         f"{ms(med['csv_uploaded'] * 1000)} / {ms(med['done'] * 1000)}"),
+        ("`/itss team`: Redis round trips (commands)",
+         f"{team['round_trips']} ({sum(team['commands'].values()):,})"),
+        (f"floor in Bolt's default configuration, over {LABELS[first]}: ack server-side p50 / "
+         "click → its message p50", f"{ms(default[0])} / {ms(default[1])}"),
+    ]  # fmt: skip
+
+
+def section(r: dict[str, Any]) -> str:
+    cfg, m = r["config"], r["machine"]
+    names = [LABELS[t] for t in r["transports"]]
     lines = [
         HEADING,
         "",
@@ -83,316 +290,35 @@ def section(r: dict[str, Any]) -> str:
         f"- Bot: `itss-bot serve --http --workers {cfg['workers']} --threads {cfg['threads']}` "
         "(gunicorn gthread), a private `redis-server`, the fake Slack Web API "
         "(`benchmarks/slack_fake.py`) and the simulated people in one asyncio process",
+        f"- Transports, one after the other: {' then '.join(names)}. Over HTTPS the fake "
+        "serves TLS with an ECDSA P-256 certificate made for the run by a private CA "
+        "(`benchmarks/tls.py`); the bot and the floor trust it as a deployment trusts "
+        f"Slack's, through `SSL_CERT_FILE`: the system bundle plus that CA "
+        f"({r.get('ca_bundle_certificates', 0)} certificates). Each transport has its own "
+        "people (the same plans, clicks and think times)",
         f"- Load: {r['paced_people']} interviews at once, think time {cfg['think']:.1f} s "
         f"(uniform ±50 %) per screen, {cfg['duplicate_rate']:.0%} of answers double-clicked; "
         f"saturation: {cfg['saturation_users']} people with no think time for "
-        f"{cfg['saturation_seconds']:.0f} s",
-        "- Floor: `benchmarks/floor_app.py`, a bare Bolt app that acks and posts one message, "
-        "same gunicorn settings, sent the very same requests with the same timing",
+        f"{cfg['saturation_seconds']:.0f} s; requests in flight: "
+        f"{', '.join(map(str, cfg['concurrency'])) or 'none'} people with no think time for "
+        f"{cfg['concurrency_seconds']:.0f} s each",
+        "- Floor: `benchmarks/floor_app.py`, a bare Bolt app that acks and posts one message "
+        "(after the ack, from a thread, as the bot does), same gunicorn settings and Web API "
+        "client, sent the very same requests with the same timing",
         "",
-    ]
-    rows: list[tuple[str, str, str, str, str, str]] = []
-
-    def latency_row(label: str, key: str, q: str, target: float | None) -> None:
-        b, f, d = cell(bot, key, q), cell(floor, key, q), cell(default, key, q)
-        rows.append(
-            (
-                label,
-                ms(b),
-                ms(f),
-                ms(d),
-                ratio(b, f),
-                f"≤ {target:g} ms: {verdict(b, target)}" if target else "",
-            )
-        )
-
-    latency_row("ack, server-side, p50", "ack_server", "p50", ACK_P50_MS)
-    latency_row("ack, server-side, p99", "ack_server", "p99", ACK_P99_MS)
-    latency_row("ack, client-side, p50", "ack_client", "p50", None)
-    latency_row("ack, client-side, p99", "ack_client", "p99", None)
-    latency_row(
-        "click → next question at the Web API (client send), p50", "next_client", "p50", None
-    )
-    latency_row(
-        "click → next question at the Web API (client send), p99", "next_client", "p99", None
-    )
-    latency_row(
-        "click → next question at the Web API (server entry), p50", "next_server", "p50", None
-    )
-    latency_row(
-        "click → next question at the Web API (server entry), p99", "next_server", "p99", None
-    )
-    fps = sat_floor["per_second"] if sat_floor else math.nan
-    rows.append(
-        (
-            "interactions per second at saturation",
-            f"{sat['per_second']:.0f}/s",
-            f"{fps:.0f}/s" if not math.isnan(fps) else "–",
-            "",
-            ratio(sat["per_second"], fps),
-            "",
-        )
-    )
-    answer = acc.get("answer", {})
-    rt = answer.get("round_trips", math.nan)
-    rows.append(
-        (
-            "Redis round trips per answered question",
-            f"{rt:.2f}",
-            "",
-            "",
-            "",
-            f"≤ {ROUND_TRIPS}: {verdict(rt, ROUND_TRIPS, '')}",
-        )
-    )
-    rows.append(
-        (
-            "Redis commands per answered question (those inside Lua included)",
-            f"{answer.get('commands', math.nan):.2f}",
-            "",
-            "",
-            "",
-            "",
-        )
-    )
-    worst = max((v["max_bytes"] for v in mem.values()), default=math.nan)
-    shown_mem = ", ".join(
-        f"{k} {v['mean_bytes']:.0f} B mean / {v['max_bytes']} B max" for k, v in mem.items()
-    )
-    rows.append(
-        (
-            "Redis memory per interview in progress",
-            shown_mem or "–",
-            "",
-            "",
-            "",
-            f"≤ 4 KB: {verdict(worst, MEMORY_BYTES, 'B')}",
-        )
-    )
-    med = team["median"]
-    team_ms = med["last_post"] * 1000
-    rows.append(
-        (
-            f"`/itss team`, {team['members']:,} reports, each with a result or an interview "
-            f"in progress: to the last chat.postMessage (median of {len(team['runs'])})",
-            ms(team_ms),
-            "",
-            "",
-            "",
-            f"≤ {TEAM_MS:g} ms: {verdict(team_ms, TEAM_MS)}",
-        )
-    )
-    rows.append(
-        (
-            "… to the CSV upload completed / to the ephemeral reply",
-            f"{ms(med['csv_uploaded'] * 1000)} / {ms(med['done'] * 1000)}",
-            "",
-            "",
-            "",
-            "",
-        )
-    )
-    rows.append(
-        (
-            "… Redis round trips (commands)",
-            f"{team['round_trips']} ({sum(team['commands'].values()):,})",
-            "",
-            "",
-            "",
-            "",
-        )
-    )
-    lost_ok = chk["lost"] == 0 and chk["doubled"] == 0
-    rows.append(
-        (
-            f"answers lost / applied twice ({chk['answers']:,} answers, "
-            f"{chk['duplicates']} double clicks)",
-            f"{chk['lost']} / {chk['doubled']}",
-            "",
-            "",
-            "",
-            "zero: met" if lost_ok else "zero: **missed**",
-        )
-    )
-    lines += [
-        "| measure | bot | floor (ack, post in a thread) | floor (Bolt default) "
-        "| bot ÷ floor | target |",
-        "|---|---:|---:|---:|---:|---|",
-        *(f"| {' | '.join(row)} |" for row in rows),
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        *(f"| {' | '.join(row)} |" for row in targets(r)),
+        "",
+        "| measure | " + " | ".join(f"{n}: bot | floor | bot ÷ floor" for n in names) + " |",
+        "|---|" + "---:|---:|---:|" * len(names),
+        *(f"| {' | '.join(row)} |" for row in transport_rows(r)),
+        "",
+        f"| over {names[0]} | |",
+        "|---|---:|",
+        *(f"| {' | '.join(row)} |" for row in other_rows(r)),
         "",
         *findings(r),
         *details(r),
     ]
     return "\n".join(lines) + "\n"
-
-
-def _per_interaction(r: dict[str, Any], phase: str) -> dict[str, float]:
-    """CPU milliseconds per completed interaction, by process, over a saturation phase."""
-    p = r["phases"].get(phase)
-    done = r["latency"].get(phase, {}).get("requests", 0)
-    if not p or not done:
-        return {}
-    return {k: v * 1000 / done for k, v in p["cpu_seconds"].items() if v > 0.05}
-
-
-def findings(r: dict[str, Any]) -> list[str]:
-    """What the figures of this run say, each with the measurement behind it."""
-    lat = r["latency"]
-    bot, idle = lat["paced"], lat["idle"]
-    floor = lat.get("paced-after-ack")
-    out = ["### What the figures say", ""]
-    b50, b99 = bot["ack_server"]["p50"], bot["ack_server"]["p99"]
-    i99 = idle["ack_server"]["p99"]
-    line = (
-        f"- **Ack.** Server-side p50 {ms(b50)}, p99 {ms(b99)} with {r['paced_people']} "
-        f"interviews in progress; {ms(idle['ack_server']['p50'])} / {ms(i99)} for clicks one at "
-        "a time with nothing else running"
-    )
-    if floor:
-        line += (
-            f"; the floor, sent the same requests, {ms(floor['ack_server']['p50'])} / "
-            f"{ms(floor['ack_server']['p99'])}"
-        )
-    out.append(
-        line + ". The ack path is the floor's (Bolt verifies, parses, matches the listener, "
-        "which acks and submits to the thread pool); what the bot adds is the after-ack work "
-        "of other clicks (Redis, the interview, Block Kit, two Web API calls) running in the "
-        "same worker processes and competing for the GIL and the two cores. Client-side adds "
-        "the TCP connection and gunicorn's accept and parse "
-        f"(p50 {ms(bot['ack_client']['p50'] - b50)} more than server-side)."
-    )
-    nb, nf = bot["next_server"]["p50"], floor["next_server"]["p50"] if floor else math.nan
-    upd = bot["update_client"]["p50"]
-    out.append(
-        f"- **Next question.** {ms(nb)} p50 from the request entering the server to the next "
-        f"question's chat.postMessage at the Web API (floor: {ms(nf)} to its one message). "
-        "After the ack the bot loads the session, applies the answer, saves it "
-        "(compare-and-set), then calls chat.update on the answered message and only then "
-        f"chat.postMessage (the update reaches the API at {ms(upd)} p50 from the click): two "
-        "sequential Web API calls, each a new HTTPS connection from slack_sdk's urllib client."
-    )
-    sat = r["phases"]["saturation"]
-    cpu_bot = _per_interaction(r, "saturation")
-    cpu_floor = _per_interaction(r, "saturation-after-ack")
-    if cpu_bot:
-        text = (
-            f"- **Throughput.** {sat['per_second']:.0f} interactions/s at saturation; the "
-            f"bot's workers used {cpu_bot.get('bot', math.nan):.1f} ms CPU per interaction"
-        )
-        if cpu_floor:
-            text += f" (the floor's {cpu_floor.get('after-ack', math.nan):.1f} ms)"
-        text += (
-            f", the simulated people and the fake Slack {cpu_bot.get('harness', math.nan):.1f} ms "
-            f"and Redis {cpu_bot.get('redis', 0):.2f} ms — on 2 cores the harness takes its "
-            "share, so a dedicated server would do more. At saturation requests wait in front "
-            "of the WSGI app (gunicorn's accept loop and thread pool, also short of the GIL): "
-            f"server-side ack p50 {ms(lat['saturation']['ack_server']['p50'])} but client-side "
-            f"{ms(lat['saturation']['ack_client']['p50'])}, as Little's law has it for "
-            f"{r['config']['saturation_users']} people at {sat['per_second']:.0f}/s."
-        )
-        prof = r.get("profile", {}).get("saturation-profiled")
-        if prof and prof["samples"]:
-            top = ", ".join(f"{k} {v:.0%}" for k, v in list(prof["areas"].items())[:7])
-            text += (
-                " py-spy on the workers in a separate 10 s saturation run (samples of "
-                f"threads holding the GIL, by innermost known package): {top}."
-            )
-        out.append(text)
-    team = r["team"]
-    med = team["median"]
-    bd = team.get("breakdown_ms", {})
-    if bd:
-        steps = ", ".join(f"{k} {v:.0f} ms" for k, v in bd.items() if k != "members")
-        full = bd.get("snapshot with pydantic validation", math.nan)
-        parse = full - bd.get("snapshot pipeline, replies not parsed", math.nan)
-        collector = full - bd.get("the same, cyclic GC paused", math.nan)
-        text = (
-            f"- **Team summary.** {team['members']:,} reports ({team.get('filled', 0):,} of "
-            "them given a stored result before the summary, the others have theirs from this "
-            f"run or an interview in progress): {ms(med['last_post'] * 1000)} "
-            f"to the summary message, {ms(med['csv_uploaded'] * 1000)} to the CSV; Redis "
-            f"{team['round_trips']} round trips (roster HGETALL, then one pipeline of "
-            f"{sum(team['commands'].values()) - 1:,} commands). The same steps timed one by "
-            f"one in a fresh process against the same Redis (`benchmarks/team_steps.py`): {steps}. users.list for the "
-            f"CSV names: {med.get('users_list_calls', 0):.0f} pages, "
-            f"{ms((med.get('users_list_last', math.nan) - med.get('users_list_first', math.nan)) * 1000)} "
-            "between the first and last page. So the one pipeline is not the cost: turning the "
-            f"replies into pydantic models takes {ms(parse)} of the snapshot, and "
-            f"{ms(collector)} of that is Python's cyclic garbage collector, which runs again "
-            "and again over the growing graph of models (each stored result is a full "
-            "ResultRecord, every missing criterion with its seed text, about 10 KB of JSON)."
-        )
-        prof = r.get("profile", {}).get("team")
-        if prof and prof["samples"]:
-            top = ", ".join(f"{k} {v:.0%}" for k, v in list(prof["functions"].items())[:4])
-            text += f" py-spy during the summaries: {top}."
-        out.append(text)
-    acc = r["accounting"]
-    per_kind = "; ".join(
-        f"{kind}: {v['round_trips']:.2f} round trips, {v['commands']:.1f} commands "
-        f"({', '.join(f'{c} {n:g}' for c, n in v['by_command'].items())})"
-        for kind, v in acc.items()
-    )
-    out.append(
-        f"- **Redis per request**, counted exactly through a proxy on a second bot instance, "
-        f"clicks one at a time: {per_kind}. Commands include those run inside the Lua scripts."
-    )
-    out.append("")
-    return out
-
-
-def details(r: dict[str, Any]) -> list[str]:
-    lat = r["latency"]
-    out = ["<details><summary>More figures from this run</summary>", ""]
-    out += [
-        "Server-side ack by request kind (paced run):",
-        "",
-        "| kind | n | p50 | p99 | max |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for kind, d in lat["paced"]["by_kind_ack_server"].items():
-        out.append(f"| {kind} | {d['n']} | {ms(d['p50'])} | {ms(d['p99'])} | {ms(d['max'])} |")
-    out += [
-        "",
-        "Every phase (latencies in ms; CPU in seconds over the phase; loop lag = how late the "
-        "harness's event loop woke up, which bounds the error of its timestamps):",
-        "",
-        "| phase | s | requests | ack server p50 / p99 | ack client p50 / p99 "
-        "| next question p50 / p99 | CPU bot / floor / redis / harness | loop lag p99 |",
-        "|---|---:|---:|---|---|---|---|---:|",
-    ]
-    for name, p in r["phases"].items():
-        d = lat.get(name)
-        if not d:
-            continue
-        cpu = p["cpu_seconds"]
-        floor_cpu = cpu.get("after-ack", 0) + cpu.get("bolt-default", 0)
-        out.append(
-            f"| {name} | {p['seconds']:.1f} | {d['requests']} "
-            f"| {ms(d['ack_server']['p50'])} / {ms(d['ack_server']['p99'])} "
-            f"| {ms(d['ack_client']['p50'])} / {ms(d['ack_client']['p99'])} "
-            f"| {ms(d['next_client']['p50'])} / {ms(d['next_client']['p99'])} "
-            f"| {cpu.get('bot', 0):.1f} / {floor_cpu:.1f} / {cpu.get('redis', 0):.1f} / "
-            f"{cpu.get('harness', 0):.1f} | {ms(p['loop_lag']['p99'])} |"
-        )
-    paced = r["phases"]["paced"]
-    out += [
-        "",
-        f"Under load (paced run), Redis read events per request: "
-        f"{paced['redis']['reads'] / max(1, lat['paced']['requests']):.2f} "
-        f"({paced['redis']['commands'] / max(1, lat['paced']['requests']):.2f} commands).",
-        "",
-    ]
-    chk = r["check"]
-    out += [
-        f"Checks: {chk['people']} people ({', '.join(f'{k} {v}' for k, v in chk['outcomes'].items())}), "
-        f"{chk['answers']:,} answers compared with Redis; {chk['duplicates']} double clicks got "
-        f"{chk['stale_notes']} stale-click notes and were applied once; errors in the bot's "
-        f"log: {r['bot_errors']}.",
-        "",
-        "</details>",
-        "",
-    ]
-    if chk["problems"]:
-        out += ["Problems:", "", *(f"- {p}" for p in chk["problems"]), ""]
-    return out

@@ -142,22 +142,27 @@ def server_env(
     }
 
 
-def start_bot(tmp: Path, env: dict[str, str], workers: int, threads: int) -> Proc:
-    """The bot as in production: `itss-bot serve --http` (gunicorn, gthread workers)."""
+def start_bot(
+    tmp: Path, env: dict[str, str], workers: int, threads: int, name: str = "bot"
+) -> Proc:
+    """The bot as in production: `itss-bot serve --http` (gunicorn, gthread workers); its
+    output goes to `name`.log."""
     port = free_port()
     argv = [str(BIN / "itss-bot"), "serve", "--http", "--host", "127.0.0.1", "--port", str(port),
             "--workers", str(workers), "--threads", str(threads)]  # fmt: skip
-    return _spawn("bot", argv, env, tmp, port)
+    return _spawn(name, argv, env, tmp, port)
 
 
-def start_floor(tmp: Path, env: dict[str, str], mode: str, workers: int, threads: int) -> Proc:
+def start_floor(
+    tmp: Path, env: dict[str, str], mode: str, workers: int, threads: int, *, name: str = ""
+) -> Proc:
     """benchmarks/floor_app.py under gunicorn with the settings of bot.server.serve_http."""
     port = free_port()
     argv = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
             "--graceful-timeout", "10", "--pythonpath", str(ROOT),
             "benchmarks.floor_app:from_env()"]  # fmt: skip
-    return _spawn(f"floor-{mode}", argv, {**env, "FLOOR_MODE": mode}, tmp, port)
+    return _spawn(name or f"floor-{mode}", argv, {**env, "FLOOR_MODE": mode}, tmp, port)
 
 
 def read_timing(path: Path) -> dict[str, tuple[float, float]]:

@@ -1,5 +1,9 @@
 """A lean Slack Web API for load tests: asyncio, in the benchmark's own event loop.
 
+It listens twice, on plain HTTP and (given a server SSLContext, benchmarks/tls.py) on HTTPS
+as Slack does; both listeners share one record of calls. `url("https")` is SLACK_API_URL for
+a bot that talks TLS, `url("http")` for one that does not.
+
 tests/slack_mock.MockSlackApi answers from a thread per connection and its waiters scan every
 recorded call; with hundreds of simulated people polling it, it would be the bottleneck. This
 one answers the methods the bot uses with minimal `ok: true` payloads, stamps each request with
@@ -12,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import json
+import ssl
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,39 +53,47 @@ class ApiCall:
     token: str = ""
 
 
+TRANSPORTS = ("https", "http")
+
+
 @dataclass
 class FakeSlack:
-    """Start with `await fake.start()`; `url` is SLACK_API_URL, `hooks_url` the base for
-    response_url. Every call is counted per (method, channel, token) and logged as
-    (method, at)."""
+    """Start with `await fake.start(tls)`; `url(transport)` is SLACK_API_URL, `hooks_url(
+    transport)` the base for response_url. Every call is counted per (method, channel, token)
+    and logged as (method, at)."""
 
     counts: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     log: list[tuple[str, float]] = field(default_factory=list)
     busy_seconds: float = 0.0  # time spent parsing and answering, to show the mock keeps up
+    by_transport: Counter[str] = field(default_factory=Counter)  # requests served per listener
     users: list[str] = field(default_factory=list)  # the workspace, in users.list order
     _inboxes: dict[str, asyncio.Queue[ApiCall]] = field(default_factory=dict)
     _seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _server: asyncio.Server | None = None
-    _origin: str = ""
+    _servers: list[asyncio.Server] = field(default_factory=list)
+    _origins: dict[str, str] = field(default_factory=dict)
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=1024)
-        host, port = self._server.sockets[0].getsockname()[:2]
-        self._origin = f"http://{host}:{port}"
+    async def start(self, tls: ssl.SSLContext | None = None) -> None:
+        """Listen on plain HTTP, and on HTTPS too when given the server's TLS context."""
+        for transport, context in (("http", None), ("https", tls)):
+            if transport == "https" and context is None:
+                continue
+            serve = functools.partial(self._serve, transport)
+            server = await asyncio.start_server(serve, "127.0.0.1", 0, backlog=1024, ssl=context)
+            self._servers.append(server)
+            host, port = server.sockets[0].getsockname()[:2]
+            self._origins[transport] = f"{transport}://{host}:{port}"
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+        for server in self._servers:
+            server.close()
+            await server.wait_closed()
+        self._servers.clear()
 
-    @property
-    def url(self) -> str:
-        return f"{self._origin}/api/"
+    def url(self, transport: str = "http") -> str:
+        return f"{self._origins[transport]}/api/"
 
-    @property
-    def hooks_url(self) -> str:
-        return f"{self._origin}/hooks"
+    def hooks_url(self, transport: str = "http") -> str:
+        return f"{self._origins[transport]}/hooks"
 
     def inbox(self, channel: str) -> asyncio.Queue[ApiCall]:
         """Calls addressed to `channel` (a DM is "D" + user id; response_url posts for a user
@@ -98,7 +112,9 @@ class FakeSlack:
 
     # ------------------------------------------------------------------ HTTP
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _serve(
+        self, transport: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         try:
             head = await reader.readuntil(b"\r\n\r\n")
             lines = head.decode("latin-1").split("\r\n")
@@ -109,7 +125,8 @@ class FakeSlack:
             }
             body = await reader.readexactly(int(headers.get("content-length") or 0))
             at = time.monotonic()
-            status, content_type, payload = self._dispatch(target, headers, body, at)
+            status, content_type, payload = self._dispatch(transport, target, headers, body, at)
+            self.by_transport[transport] += 1
             self.busy_seconds += time.monotonic() - at
             writer.write(
                 f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\n"
@@ -117,7 +134,7 @@ class FakeSlack:
                 + payload
             )
             await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError):
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
             pass
         finally:
             writer.close()
@@ -125,7 +142,7 @@ class FakeSlack:
                 await writer.wait_closed()
 
     def _dispatch(
-        self, target: str, headers: dict[str, str], body: bytes, at: float
+        self, transport: str, target: str, headers: dict[str, str], body: bytes, at: float
     ) -> tuple[int, str, bytes]:
         split = urlsplit(target)
         path = split.path
@@ -143,7 +160,7 @@ class FakeSlack:
         elif body:
             args.update({k: v[-1] for k, v in parse_qs(body.decode()).items()})
         method = path.removeprefix("/api/")
-        response = self._answer(method, args)
+        response = self._answer(method, args, self._origins[transport])
         channel = str(args.get("channel") or args.get("channel_id") or "")
         token = headers.get("authorization", "").removeprefix("Bearer ")
         self._record(ApiCall(method, channel, at, args, str(response.get("ts", "")), token))
@@ -169,7 +186,7 @@ class FakeSlack:
         if queue is not None:
             queue.put_nowait(call)
 
-    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, args: dict[str, Any], origin: str) -> dict[str, Any]:
         n = next(self._seq)
         ts = f"{1700000000 + n // 1_000_000}.{n % 1_000_000:06d}"
         channel = str(args.get("channel", ""))
@@ -186,7 +203,7 @@ class FakeSlack:
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": ts}
             case "files.getUploadURLExternal":
-                return {"ok": True, "upload_url": f"{self._origin}/upload/F{n}", "file_id": f"F{n}"}
+                return {"ok": True, "upload_url": f"{origin}/upload/F{n}", "file_id": f"F{n}"}
             case "files.completeUploadExternal":
                 files = args.get("files")
                 listed = json.loads(files) if isinstance(files, str) else files or []

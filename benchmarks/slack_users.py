@@ -70,9 +70,10 @@ class Plan:
     seed: str = ""
     until: float = math.inf  # monotonic time after which no further click is sent
     delay: float = 0.0  # seconds before `/itss start`, to spread the starts
+    key: str = ""  # seeds the clicks instead of `user`: the same person in another cohort
 
     def rng(self) -> random.Random:
-        return random.Random(f"{self.seed}:{self.user}")
+        return random.Random(f"{self.seed}:{self.key or self.user}")
 
 
 @dataclass
@@ -124,11 +125,13 @@ class Driver:
     secret: str
     fake: FakeSlack
     phase: str = ""
+    transport: str = "http"  # how the server under test reaches the fake Slack (response_url)
+    team: str = "T0001"
     samples: list[Sample] = field(default_factory=list)
     _rids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
-        self.slack = SlackClient(f"http://{self.host}:{self.port}", self.secret)
+        self.slack = SlackClient(f"http://{self.host}:{self.port}", self.secret, self.team)
 
     async def send(self, kind: Kind, body: bytes) -> Sample:
         """POST a signed body to /slack/events; the sample is recorded whatever happens."""
@@ -158,9 +161,8 @@ class Driver:
     # ------------------------------------------------------------------ bodies
 
     def slash_body(self, user: str, text: str) -> bytes:
-        form = self.slack.slash_form(
-            user, text, response_url=f"{self.fake.hooks_url}/commands/{user}/{next(self._rids)}"
-        )
+        hook = f"{self.fake.hooks_url(self.transport)}/commands/{user}/{next(self._rids)}"
+        form = self.slack.slash_form(user, text, response_url=hook)
         return urlencode(form).encode()
 
     def click_body(self, user: str, screen: ApiCall, element: dict[str, Any], **kw: Any) -> bytes:
@@ -219,8 +221,8 @@ async def _await(
             call = await asyncio.wait_for(inbox.get(), max(0.0, deadline - time.monotonic()))
         except TimeoutError:
             raise Lost(f"no answer to {sample.kind} within {WAIT_SECONDS:.0f} s") from None
-        if call.method == "chat.update" and math.isnan(sample.update_at):
-            sample.update_at = call.at
+        if call.method == "chat.update" and math.isnan(sample.update_at) and call.at >= sample.sent:
+            sample.update_at = call.at  # not an edit left over from the previous click
         if want(call):
             sample.next_at = call.at
             return call

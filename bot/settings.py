@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, FilePath, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Larger request bodies get 413. A payload repeats at most one message (50 blocks) or one
@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, pattern=r"^xapp-")
     slack_api_url: str = "https://slack.com/api/"
     slack_api_timeout: int = Field(default=10, ge=1, le=60)  # seconds per Web API call
+    # PEM file of the CAs trusted for Slack's HTTPS (instead of the system bundle), e.g.
+    # behind a TLS-inspecting proxy. Unset: the system's (or SSL_CERT_FILE's) bundle.
+    slack_ca_file: FilePath | None = None
     redis_url: str = "redis://localhost:6379/0"
     itss_admins: Annotated[tuple[str, ...], NoDecode] = ()
     session_ttl_days: int = Field(default=30, ge=1, le=365)

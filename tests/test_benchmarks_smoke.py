@@ -1,5 +1,8 @@
-"""benchmarks/run on a tiny configuration, so the load harness keeps working. No timing is
-asserted: only that every answer sent was stored once and every double click applied once."""
+"""benchmarks/run on a tiny configuration, so the load harness keeps working over both
+transports: the fake Slack over HTTPS (a certificate made at run time, trusted through
+SSL_CERT_FILE) and over plain HTTP. No timing is asserted: only that every answer sent was
+stored once, every double click applied once, and each transport's servers reached the fake
+Slack over that transport."""
 
 from __future__ import annotations
 
@@ -16,13 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs a redis-server binary")
-def test_load_harness_runs_whole_interviews_without_losing_answers(tmp_path: Path) -> None:
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl for the certificate")
+def test_load_harness_runs_whole_interviews_over_https_and_http(tmp_path: Path) -> None:
     out, figures = tmp_path / "benchmarks.md", tmp_path / "figures.json"
     argv = [str(ROOT / "benchmarks" / "run"), "--interviews", "3", "--think", "0.05",
             "--team", "20", "--team-repeats", "1", "--saturation-seconds", "1",
+            "--concurrency", "2", "--concurrency-seconds", "0.5",
             "--duplicates", "0.3", "--out", str(out), "--json", str(figures)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env, check=False)
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=240, env=env, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(figures.read_text())
     check = result["check"]
@@ -33,7 +38,16 @@ def test_load_harness_runs_whole_interviews_without_losing_answers(tmp_path: Pat
     assert result["bot_errors"] == 0
     assert result["accounting"]["answer"]["round_trips"] > 0
     assert result["team"]["round_trips"] > 0
+    assert result["transports"] == ["https", "http"]
+    served = result["fake_requests_by_transport"]
+    for t in ("https", "http"):
+        assert served.get(t, 0) > 0, f"nothing reached the fake Slack over {t}: {served}"
+        for phase in ("paced", "paced-after-ack", "saturation", "inflight-2"):
+            assert result["latency"][f"{t}:{phase}"]["requests"] > 0, (t, phase)
+        assert result["phases"][f"{t}:saturation"]["cpu_seconds"]["bot"] > 0
     section = out.read_text()
     assert section.startswith("# Benchmarks\n")
     assert "## Slack app under load" in section
-    assert "| ack, server-side, p50 |" in section
+    assert "| HTTPS: bot | floor | bot ÷ floor | plain HTTP: bot | floor | bot ÷ floor |" in section
+    assert "| CPU per click over HTTPS ≤ 1.5× over plain HTTP" in section
+    assert "| 2 requests in flight: interactions per second |" in section
