@@ -72,7 +72,11 @@ def findings(r: dict[str, Any]) -> list[str]:
     )
     out.append(
         f"- **Redis per request**, counted exactly through a proxy on a second bot instance, "
-        f"clicks one at a time: {per_kind}. Commands include those run inside the Lua scripts."
+        f"clicks one at a time: {per_kind}. Commands include those run inside the Lua scripts; "
+        "they are counted server-wide (INFO commandstats), so the main bot's background outbox "
+        "drain (ZRANGEBYSCORE, ZSCORE, ZADD, ZREM, ZRANGE, EVALSHA every OUTBOX_POLL_SECONDS) "
+        "lands in whichever kind is being counted; the round trips are the counted bot's alone, "
+        "whose own drain is off."
     )
     out.append("")
     return out
