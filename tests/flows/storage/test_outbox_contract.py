@@ -242,3 +242,19 @@ def test_retried_completion_does_not_queue_twice(store: SessionStore) -> None:
 
 
 __all__ = ["counted"]  # the fixture, imported for the round-trip test
+
+
+def test_redis_a_session_of_the_first_release_without_v_is_continued(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    """The first release wrote `step`, `data`, `op` only: it reads as version 1 and is saved
+    over as usual (the migration is lazy: the next save adds `v`)."""
+    name = redis_store.session_key(ALICE)
+    old = session(step=3)
+    redis_client.hset(name, mapping={"step": "3", "data": old.model_dump_json(), "op": "x"})
+    assert redis_store.load(ALICE) == old
+    redis_store.save(session(step=4), expected_step=3)
+    assert redis_client.hget(name, "v") == "1"
+    rec = record(n=1)
+    redis_store.complete(session(step=5), rec, expected_step=4)
+    assert redis_store.history(ALICE) == [rec]
