@@ -1,4 +1,4 @@
-"""The steps of `/itss team` (bot.listeners.team.send_team_summary), timed one by one in a
+"""The steps of `/itss team` (bot.team.send_team_summary), timed one by one in a
 fresh process against the benchmark's Redis: where the time goes without contention.
 
     python -m benchmarks.team_steps REDIS_URL TEAM MANAGER [REPEATS]   # prints JSON (ms)
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
-from bot.blocks.results import team_messages
-from bot.listeners.team import team_csv, team_rows
+from bot.blocks.team import team_messages
+from bot.team import team_csv, team_rows
 from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
 from framework_data.loader import load_default

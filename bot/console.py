@@ -86,6 +86,8 @@ class ConsoleInterview:
             )
 
     def run(self, specialty: str | None) -> int:
+        if specialty:
+            specialty = self.framework.resolve_specialty(specialty) or specialty
         started = self.service.start(self.key, specialty)
         session = self._report(started.outcome)
         if started.resumed:
@@ -115,13 +117,10 @@ class ConsoleInterview:
         if text is None or text == "q":
             self._pause(session)
             return None
-        chosen = text
         if text.isdigit() and 1 <= int(text) <= len(specialties):
             chosen = specialties[int(text) - 1].id
         else:
-            for sp in specialties:
-                if text.casefold() in {a.casefold() for a in (sp.name, *sp.aliases)}:
-                    chosen = sp.id
+            chosen = self.framework.resolve_specialty(text) or text
         return self._send(session, action="choose", specialty=chosen)
 
     def _ask(self, session: InterviewSession) -> InterviewSession | None:

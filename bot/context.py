@@ -159,8 +159,5 @@ class BotContext:
             info.get("is_admin") or info.get("is_owner")
         )
 
-    def managers_of(self, key: PersonKey) -> list[str]:
-        return self.store.roster(key.team).get(key.user, [])
-
     def reports_of(self, team: str, manager: str) -> list[str]:
         return sorted(m for m, managers in self.store.roster(team).items() if manager in managers)

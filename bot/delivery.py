@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.notices import notice_text
-from bot.blocks.results import result_blocks
+from bot.blocks.result import result_blocks
 from flows.drain import Drain
 from flows.outbox import Claimed, Delivery, RetryPolicy, SendResult, classify
 from flows.session import PersonKey, ResultRecord

@@ -7,6 +7,7 @@ are checked by validators so that `itss-bot framework validate` reports the bad 
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -256,6 +257,17 @@ class Framework(Frozen):
                 return specialty
         raise KeyError(specialty_id)
 
+    def resolve_specialty(self, text: str) -> str | None:
+        """The id of the specialty that `text` names by its id, name or an alias, compared
+        after NFKC and casefold (「ＳＯ」, 「so」, 「カスタマサポート」); None when none does."""
+        wanted = _fold(text).strip()
+        if not wanted:
+            return None
+        for sp in self.job_category.specialties:
+            if wanted in {_fold(n) for n in (sp.id, sp.name, *sp.aliases)}:
+                return sp.id
+        return None
+
     def indicator(self, specialty_id: str, level: int) -> AchievementIndicator | None:
         for indicator in self.job_category.indicators:
             if indicator.level == level and specialty_id in indicator.specialties:
@@ -271,3 +283,7 @@ class Framework(Frozen):
 
         check_references(self)
         return self
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()

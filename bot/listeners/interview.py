@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import ids
 from bot.blocks.interview import answered, screen
-from bot.blocks.results import note_modal
+from bot.blocks.note import note_modal
 from bot.context import BotContext
 from flows.interview import Command
 from flows.session import InterviewSession, PersonKey, Phase

@@ -13,8 +13,13 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.blocks import interview as ib
-from bot.blocks import results as rb
 from bot.blocks.common import MAX_BLOCKS, escape
+from bot.blocks.help import help_blocks
+from bot.blocks.home import home_view
+from bot.blocks.lookup import level_blocks
+from bot.blocks.note import note_modal
+from bot.blocks.result import result_blocks
+from bot.blocks.team import TeamRow, team_messages
 from flows.facts import to_json_value
 from flows.inference import evaluate
 from flows.interview import Command, Interview
@@ -118,8 +123,8 @@ def test_review_and_result_screens() -> None:
     _, review = ib.screen(ENGINE, session)
     check(review)
     snapshot("review", review)
-    person = rb.result_blocks(record("system_operations", 3), FW)
-    manager = rb.result_blocks(record("system_operations", 3), FW, for_manager=True)
+    person = result_blocks(record("system_operations", 3), FW)
+    manager = result_blocks(record("system_operations", 3), FW, for_manager=True)
     check(person)
     check(manager)
     snapshot("result_manager", manager)
@@ -136,10 +141,10 @@ def test_review_and_result_screens() -> None:
 @pytest.mark.parametrize("size", [1, 200, 1000])
 def test_team_summary_is_split_within_limits(size: int) -> None:
     rows = [
-        rb.TeamRow(f"U{i:05d}", "システムオペレーション", "3", "2026-11-23", "完了", "4")
+        TeamRow(f"U{i:05d}", "システムオペレーション", "3", "2026-11-23", "完了", "4")
         for i in range(size)
     ]
-    messages = rb.team_messages(rows)
+    messages = team_messages(rows)
     for blocks in messages:
         check(blocks)
     shown = "".join(json.dumps(m, ensure_ascii=False) for m in messages)
@@ -148,18 +153,18 @@ def test_team_summary_is_split_within_limits(size: int) -> None:
 
 def test_home_and_modal_views() -> None:
     session = session_at("customer_support", 4, 3)
-    home = rb.home_view(session, [record("customer_support", 4)], FW, is_manager=True)
+    home = home_view(session, [record("customer_support", 4)], FW, is_manager=True)
     View(**home).validate_json()  # type: ignore[arg-type]
-    modal = rb.note_modal(session, FW)
+    modal = note_modal(session, FW)
     View(**modal).validate_json()  # type: ignore[arg-type]
 
 
 def test_level_and_help() -> None:
     for sp in FW.job_category.specialties:
         for level in range(1, 6):
-            check(rb.level_blocks(FW, sp.id, level))
-    check(rb.level_blocks(FW, "system_operations", 6))
-    check(rb.help_blocks())
+            check(level_blocks(FW, sp.id, level))
+    check(level_blocks(FW, "system_operations", 6))
+    check(help_blocks())
 
 
 def test_escape() -> None:

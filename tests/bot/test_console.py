@@ -171,3 +171,14 @@ def test_pausing_without_redis_says_answers_are_not_kept() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "REDIS_URL を設定すると" in proc.stdout
     assert "--resume で再開できます" not in proc.stdout
+
+
+@pytest.mark.slow
+def test_specialty_by_alias_as_slack_reads_it() -> None:
+    """`--specialty` and the prompt take what `/itss start` takes: an alias, full width too."""
+    by_option = run(["--specialty", "ＣＳ"], [*script("customer_support", 2), ""], without_redis())
+    assert by_option.returncode == 0, by_option.stderr
+    assert "カスタマサポート: レベル 2" in by_option.stdout
+    at_prompt = run([], ["ｎｏ", *script("network_operations", 1), ""], without_redis())
+    assert at_prompt.returncode == 0, at_prompt.stderr
+    assert "ネットワークオペレーション: レベル 1" in at_prompt.stdout

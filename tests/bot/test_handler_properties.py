@@ -26,8 +26,7 @@ from hypothesis import strategies as st
 from bot import ids
 from bot.app import create_app
 from bot.context import BotContext
-from bot.listeners.commands import resolve_specialty
-from bot.listeners.roster import RosterError, parse_import
+from bot.roster import RosterError, parse_import
 from bot.server import wsgi_app
 from flows.interview import Command
 from flows.numbers import MAX_VALUE
@@ -283,14 +282,14 @@ def test_any_slash_command_text_is_answered(app: App, text: str) -> None:
     normalized = unicodedata.normalize("NFKC", text).strip()
     sub, _, rest = normalized.partition(" ")
     rest = rest.strip()
-    starts = sub.casefold() == "start" and (not rest or resolve_specialty(app.ctx, rest))
+    starts = sub.casefold() == "start" and (not rest or app.ctx.framework.resolve_specialty(rest))
     known = {"start", "skill", "lookup", "level", "status", "forget", "team", "roster", "help"}
     event(f"/itss {sub.casefold()}" if sub.casefold() in known else "other subcommand")
     after = stored(app, user)
     if starts:
         session = app.store.load(key(user))
         assert session is not None
-        assert session.specialty == (resolve_specialty(app.ctx, rest) if rest else None)
+        assert session.specialty == (app.ctx.framework.resolve_specialty(rest) if rest else None)
         assert after["history"] == before["history"]
         assert after["roster"] == before["roster"]
     else:

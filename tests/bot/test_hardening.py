@@ -20,10 +20,10 @@ import yaml
 from bot import ids
 from bot.app import create_app
 from bot.blocks.common import clip, escape, split_sections
-from bot.blocks.results import result_blocks
+from bot.blocks.result import result_blocks
 from bot.context import BotContext
 from bot.csv_export import safe_cell
-from bot.listeners.roster import parse_import
+from bot.roster import parse_import
 from bot.server import wsgi_app
 from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore

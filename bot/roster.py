@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -120,6 +121,60 @@ def show_roster(
     )
 
 
+@dataclass(frozen=True)
+class RosterRequest:
+    """One `/itss roster …` by an admin: who asks, the rest of the line, and replies."""
+
+    ctx: BotContext
+    key: PersonKey
+    rest: str
+    directory: Directory
+    respond: Callable[..., Any]
+
+
+def set_managers(req: RosterRequest) -> None:
+    tokens = req.rest.split()
+    if len(tokens) < 2:
+        raise RosterError(USAGE)
+    member, *managers = _user_ids(tokens, req.directory)
+    if member in managers:
+        raise RosterError("自分自身をマネージャーにはできません")
+    req.ctx.store.set_managers(req.key.team, {member: managers})
+    req.respond(
+        text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。"
+    )
+
+
+def remove_member(req: RosterRequest) -> None:
+    member = user_id(req.rest, req.directory) if req.rest.strip() else ""
+    if not member:
+        raise RosterError(USAGE)
+    req.ctx.store.set_managers(req.key.team, {member: []})
+    req.respond(text=f"<@{member}> を名簿から外しました。")
+
+
+def show(req: RosterRequest) -> None:
+    roster = req.ctx.store.roster(req.key.team)
+    if not roster:
+        req.respond(text="名簿は空です。")
+        return
+    show_roster(req.ctx, req.key, roster, req.respond)
+
+
+def import_lines(req: RosterRequest) -> None:
+    assignments = parse_import(req.rest, req.directory)
+    req.ctx.store.set_managers(req.key.team, assignments)
+    req.respond(text=f"{len(assignments)} 人分の名簿を取り込みました。")
+
+
+ROSTER_SUBCOMMANDS: dict[str, Callable[[RosterRequest], None]] = {
+    "set": set_managers,
+    "remove": remove_member,
+    "show": show,
+    "import": import_lines,
+}
+
+
 def roster_command(
     ctx: BotContext,
     key: PersonKey,
@@ -127,42 +182,19 @@ def roster_command(
     respond: Callable[..., Any],
     enterprise: str | None = None,
 ) -> None:
+    """`/itss roster <text>` for an admin; anyone else, and any mistake, gets a reply that
+    says why, and the roster stays as it was."""
     if not ctx.is_admin(key.user, key.team, enterprise):
         respond(text="名簿の変更・表示は管理者のみが行えます。", response_type="ephemeral")
         return
     match = _SUBCOMMAND.match(text.lstrip())
     sub, rest = (match.group(1), match.group(2)) if match else ("", "")
-    sub = sub.casefold()
-    directory = Directory(ctx.client, key.team, enterprise)
+    subcommand = ROSTER_SUBCOMMANDS.get(sub.casefold())
     try:
-        if sub == "set":
-            tokens = rest.split()
-            if len(tokens) < 2:
-                raise RosterError(USAGE)
-            member, *managers = _user_ids(tokens, directory)
-            if member in managers:
-                raise RosterError("自分自身をマネージャーにはできません")
-            ctx.store.set_managers(key.team, {member: managers})
-            respond(
-                text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。"
-            )
-        elif sub == "remove":
-            member = user_id(rest, directory) if rest.strip() else ""
-            if not member:
-                raise RosterError(USAGE)
-            ctx.store.set_managers(key.team, {member: []})
-            respond(text=f"<@{member}> を名簿から外しました。")
-        elif sub == "show":
-            roster = ctx.store.roster(key.team)
-            if not roster:
-                respond(text="名簿は空です。")
-                return
-            show_roster(ctx, key, roster, respond)
-        elif sub == "import":
-            assignments = parse_import(rest, directory)
-            ctx.store.set_managers(key.team, assignments)
-            respond(text=f"{len(assignments)} 人分の名簿を取り込みました。")
-        else:
+        if subcommand is None:
             raise RosterError(USAGE)
+        subcommand(
+            RosterRequest(ctx, key, rest, Directory(ctx.client, key.team, enterprise), respond)
+        )
     except (RosterError, NotAUser) as exc:
         respond(text=str(exc), response_type="ephemeral")

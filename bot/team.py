@@ -1,4 +1,5 @@
-"""`/itss team`: a manager's direct reports, in messages within Slack's limits, plus a CSV."""
+"""`/itss team` and App Home's team button: a manager's direct reports, in messages within
+Slack's limits, plus a CSV."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks.results import TeamRow, team_messages
+from bot.blocks.team import TeamRow, team_messages
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
 from bot.people import Directory, NotAUser, user_id

@@ -1,0 +1,37 @@
+"""`/itss team`: a manager's direct reports, one row each, in messages within Slack's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.blocks.common import Block, divider, header, paginate, section, split_sections
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    user: str
+    specialty: str
+    level: str
+    date: str
+    status: str
+    missing: str
+
+
+def team_messages(rows: Sequence[TeamRow]) -> list[list[Block]]:
+    """The team summary split into messages within Slack's block and text limits."""
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("完了", "回答中", "未着手")}
+    summary = "、".join(f"{k} {v} 人" for k, v in counts.items())
+    lines = [
+        f"<@{r.user}> | {r.specialty} | レベル {r.level} | {r.date} | {r.status} | 不足 {r.missing}"
+        for r in rows
+    ]
+    blocks: list[Block] = [
+        header(f"チームの診断状況（{len(rows)} 人）"),
+        section(summary),
+        divider(),
+    ]
+    blocks += split_sections(
+        ["メンバー | 専門分野 | レベル | 日付 | 状況 | 次レベルまでの不足", *lines]
+    )
+    return paginate(blocks)
