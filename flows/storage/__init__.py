@@ -5,7 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flows.storage.base import (
+    EventStore,
+    InterviewStore,
     MemberSnapshot,
+    RosterStore,
     SessionStore,
     StaleWriteError,
     StoreUnavailableError,
@@ -13,8 +16,11 @@ from flows.storage.base import (
 from flows.storage.memory import MemoryStore
 
 __all__ = [
+    "EventStore",
+    "InterviewStore",
     "MemberSnapshot",
     "MemoryStore",
+    "RosterStore",
     "SessionStore",
     "StaleWriteError",
     "StoreUnavailableError",

@@ -1,13 +1,24 @@
-"""The storage contract every backend fulfils (see tests/flows/storage/test_contract.py)."""
+"""The storage contract every backend fulfils (see tests/flows/storage/test_contract.py).
+
+One Protocol per concern: `InterviewStore` (interviews in progress and their results),
+`RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
+`flows.outbox.OutboxStore` (messages that must arrive); `SessionStore` is all of them, which
+is what the app is given. Beside them: the errors every backend raises, the checks both
+backends apply before writing, and the default lifetimes of what expires.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from flows.outbox import Delivery, OutboxStore
 from flows.session import InterviewSession, PersonKey, ResultRecord
+
+DEFAULT_SESSION_TTL = 30 * 86400  # an interview in progress: 30 days after its last save
+SENT_TTL_SECONDS = 30 * 86400  # "already sent" marks of the outbox, after the last send
 
 
 class StaleWriteError(Exception):
@@ -50,23 +61,70 @@ class MemberSnapshot:
     unreadable: tuple[str, ...] = ()
 
 
-class SessionStore(Protocol):
-    """Interviews in progress (one per person, expiring), results (never expiring), roster.
+# ------------------------------------------------------------------ checks shared by backends
 
-    Every change of a session is a compare-and-set on its `step`: `save` writes only when the
-    stored step equals `expected_step` (None: only when no session is stored) and raises
-    StaleWriteError otherwise. A backend that cannot be reached raises StoreUnavailableError
-    and leaves stored data as it was. `outbox` holds the messages that must arrive.
+_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")  # as PersonKey; Redis puts it in a hash tag
+
+
+def check_team(team: str) -> str:
+    """The team id, refused (ValueError) unless it is a valid id (as in PersonKey)."""
+    if not _ID.match(team):
+        raise ValueError(f"team {team!r}: use letters, digits, '.', '_' or '-' (max 64)")
+    return team
+
+
+def check_completion(session: InterviewSession, record: ResultRecord) -> None:
+    """A result record belongs to the person whose session it completes (else ValueError)."""
+    if (record.team, record.user) != (session.team, session.user):
+        raise ValueError(
+            f"result of {record.team}/{record.user} cannot complete the session of "
+            f"{session.team}/{session.user}"
+        )
+
+
+def check_assignments(assignments: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Manager lists as lists; a bare string is refused (it is a Sequence[str] of letters)."""
+    checked: dict[str, list[str]] = {}
+    for member, managers in assignments.items():
+        if isinstance(managers, str) or not all(isinstance(m, str) for m in managers):
+            raise TypeError(f"managers of {member!r} must be a list of user ids")
+        checked[member] = list(managers)
+    return checked
+
+
+# ------------------------------------------------------------------ the contract, by concern
+
+
+class InterviewStore(Protocol):
+    """Interviews in progress (one per person, expiring `session_ttl_seconds` after the last
+    save) and the results they end in (never expiring).
+
+    Every change of a session is a compare-and-set on its `step`: it happens only when the
+    stored step is the one the caller read, and raises StaleWriteError otherwise (a double
+    click, a stale button, another replica), changing nothing. Every method raises
+    StoreUnavailableError when the backend cannot be reached; a change then either happened
+    whole or not at all (but for the outbox index entry `complete` writes first, and part of
+    what `forget` deletes: a retry completes it). Readers return copies: changing what they
+    return never changes what is stored.
     """
 
-    @property
-    def outbox(self) -> OutboxStore: ...
+    def load(self, key: PersonKey) -> InterviewSession | None:
+        """The person's interview in progress; None when there is none or it expired.
+        Raises UnreadableRecordError when the stored one is from a newer version or corrupt
+        (it is left as it is)."""
+        ...
 
-    def load(self, key: PersonKey) -> InterviewSession | None: ...
+    def save(self, session: InterviewSession, *, expected_step: int | None) -> None:
+        """Store `session` for its person, atomically, only when the stored step equals
+        `expected_step` (None: only when no session is stored); otherwise StaleWriteError.
+        Restarts the session's expiry. A save retried after a lost reply is not stale. A
+        session stored by a newer version is never replaced (StaleWriteError)."""
+        ...
 
-    def save(self, session: InterviewSession, *, expected_step: int | None) -> None: ...
-
-    def delete_session(self, key: PersonKey, *, expected_step: int) -> None: ...
+    def delete_session(self, key: PersonKey, *, expected_step: int) -> None:
+        """Delete the person's session, atomically, only when it is at `expected_step`;
+        otherwise (also when there is none) StaleWriteError. Results stay."""
+        ...
 
     def complete(
         self,
@@ -81,37 +139,76 @@ class SessionStore(Protocol):
         history, make it their latest result for its specialty and queue `deliveries` in
         the person's outbox, claimed by the caller until `lease_until` (epoch seconds) so
         it sends them at once; if it does not, any drain sends them after that. The person
-        is put in the outbox index before (never after) the deliveries are written."""
+        is put in the outbox index before (never after) the deliveries are written.
+
+        ValueError (nothing written) when `record` is not of the session's person;
+        StaleWriteError when the session is not at `expected_step` — unless this very
+        completion is already stored (a retry), which returns without writing again."""
         ...
 
     def history(self, key: PersonKey) -> list[ResultRecord]:
-        """Every completed result of the person, oldest first."""
+        """Every completed result of the person, oldest first; one that cannot be read is
+        left out (and logged)."""
         ...
 
-    def latest(self, key: PersonKey) -> dict[str, ResultRecord]: ...
+    def latest(self, key: PersonKey) -> dict[str, ResultRecord]:
+        """The person's latest result per specialty id; one that cannot be read is left out
+        (and logged)."""
+        ...
 
     def snapshot(self, team: str, users: Sequence[str]) -> dict[str, MemberSnapshot]:
-        """Sessions and latest results of many people of one team, in one round trip."""
+        """Sessions and latest results of many people of one team, in one round trip, by
+        user id (each user once). A value that cannot be read costs only its own part: it is
+        named in that person's `unreadable`. ValueError for an invalid team or user id."""
         ...
 
     def forget(self, key: PersonKey) -> None:
-        """Delete everything stored about the person (session, history, latest, roster rows
-        where they are the member)."""
+        """Delete everything stored about the person (session, history, latest, outbox,
+        their own roster row as a member; rows naming them as a manager stay). Idempotent:
+        deleting what is not there is no error, so a retry after StoreUnavailableError
+        completes it."""
         ...
 
-    # roster: member → managers, per team
+
+class RosterStore(Protocol):
+    """Who manages whom, per team: member user id → manager user ids. Never expires. An
+    invalid team id raises ValueError before anything is read or written; StoreUnavailableError
+    when the backend cannot be reached."""
+
     def managers_of(self, team: str, user: str) -> list[str]:
         """The member's managers; none when the row is missing or cannot be read."""
         ...
 
-    def roster(self, team: str) -> dict[str, list[str]]: ...
+    def roster(self, team: str) -> dict[str, list[str]]:
+        """Every member's managers; a row that cannot be read is left out (and logged)."""
+        ...
 
     def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
-        """Set the managers of each member given, all or nothing (an empty list removes)."""
+        """Set the managers of each member given, atomically, all or nothing (an empty list
+        removes the member's row; members not given are left as they are). A manager list
+        that is a bare string or holds a non-string raises TypeError, writing nothing."""
         ...
+
+
+class EventStore(Protocol):
+    """Slack delivers an event again when our ack was late; a claim makes us handle it once."""
 
     def claim_event(self, event_id: str, ttl_seconds: int) -> bool:
-        """True the first time an id is seen within ttl (Slack retries deliver events again)."""
+        """True the first time an id is claimed within `ttl_seconds`, False after; atomic
+        (of two replicas claiming one id at once, exactly one gets True). ValueError for an
+        empty id (Redis); StoreUnavailableError when the backend cannot be reached."""
         ...
 
-    def ping(self) -> None: ...
+
+class SessionStore(InterviewStore, RosterStore, EventStore, Protocol):
+    """Everything the bot remembers: interviews and results, the roster, event claims, and
+    (`outbox`) the messages that must arrive."""
+
+    @property
+    def outbox(self) -> OutboxStore:
+        """Pending deliveries per person; `complete` writes to it in the same atomic step."""
+        ...
+
+    def ping(self) -> None:
+        """Return when the backend answers; StoreUnavailableError when it does not."""
+        ...

@@ -8,17 +8,22 @@ the ttl given to `claim_event`. Nothing survives the process.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
 from flows.outbox import Delivery
 from flows.session import InterviewSession, PersonKey, ResultRecord
-from flows.storage.base import MemberSnapshot, StaleWriteError
+from flows.storage.base import (
+    DEFAULT_SESSION_TTL,
+    MemberSnapshot,
+    StaleWriteError,
+    check_assignments,
+    check_completion,
+    check_team,
+)
 from flows.storage.memory_outbox import MemoryOutbox
 
-DEFAULT_SESSION_TTL = 30 * 86400
 _SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
 
 _Person = tuple[str, str]  # (team, user)
@@ -26,34 +31,6 @@ _Person = tuple[str, str]  # (team, user)
 
 def _person(key: PersonKey) -> _Person:
     return (key.team, key.user)
-
-
-_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")  # as PersonKey; Redis puts it in a hash tag
-
-
-def check_team(team: str) -> str:
-    if not _ID.match(team):
-        raise ValueError(f"team {team!r}: use letters, digits, '.', '_' or '-' (max 64)")
-    return team
-
-
-def check_completion(session: InterviewSession, record: ResultRecord) -> None:
-    """A result record belongs to the person whose session it completes."""
-    if (record.team, record.user) != (session.team, session.user):
-        raise ValueError(
-            f"result of {record.team}/{record.user} cannot complete the session of "
-            f"{session.team}/{session.user}"
-        )
-
-
-def check_assignments(assignments: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-    """Manager lists as lists; a bare string is refused (it is a Sequence[str] of letters)."""
-    checked: dict[str, list[str]] = {}
-    for member, managers in assignments.items():
-        if isinstance(managers, str) or not all(isinstance(m, str) for m in managers):
-            raise TypeError(f"managers of {member!r} must be a list of user ids")
-        checked[member] = list(managers)
-    return checked
 
 
 class MemoryStore:

@@ -29,10 +29,10 @@ from redis.cluster import RedisCluster
 
 from flows.outbox import SCHEMA_VERSION, Claimed, Delivery, Settled
 from flows.session import PersonKey
+from flows.storage.base import SENT_TTL_SECONDS
+from flows.storage.redis_keys import RedisKeys
 
 log = logging.getLogger("itss.outbox")
-
-SENT_TTL_SECONDS = 30 * 86400
 
 # Shared by COMPLETE (flows.storage.redis_scripts) and SETTLE: queue ARGV triples
 # (id, json, due ms) from index `first` on, `n_preset` > 0 meaning "already claimed by the
@@ -162,23 +162,25 @@ def parse_delivery(raw: bytes | str, where: str) -> Delivery | None:
 class RedisOutbox:
     """OutboxStore on Redis; `keys(person)` are also written by the completion script."""
 
-    def __init__(self, client: redis.Redis | RedisCluster, prefix: str, reachable: Any) -> None:
+    def __init__(
+        self, client: redis.Redis | RedisCluster, names: RedisKeys, reachable: Any
+    ) -> None:
         self.client = client
-        self.prefix = prefix
+        self.prefix = names.prefix
+        self._names = names
         self._reachable = reachable  # RedisStore's error translation (a context manager)
-        self.index_key = f"{prefix}:outbox:index"
+        self.index_key = names.outbox_index_key
         self._claim = client.register_script(CLAIM)
         self._settle = client.register_script(SETTLE)
         self._take = client.register_script(INDEX_TAKE)
         self._release = client.register_script(INDEX_RELEASE)
 
     def keys(self, key: PersonKey) -> list[str]:
-        base = f"{self.prefix}:{{{key.team}:{key.user}}}:outbox"
-        return [base, f"{base}:due", f"{base}:sent", f"{base}:failed"]
+        return self._names.outbox_keys(key)
 
     @staticmethod
     def member(key: PersonKey) -> str:
-        return f"{key.team}:{key.user}"
+        return RedisKeys.outbox_member(key)
 
     def announce_command(self, pipe: Any, key: PersonKey, now: float) -> None:
         """Add to `pipe` the index write that must precede a write of deliveries: the

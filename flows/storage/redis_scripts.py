@@ -2,22 +2,32 @@
 
 The four scripts (SAVE, COMPLETE, DELETE, CLAIM) make every session change one atomic
 compare-and-set round trip; each states its KEYS, ARGV and return codes. `client_options`
-configures a client (timeouts, retries), `describe` names where one connects, and
-`UNAVAILABLE` lists the redis-py errors that mean the server cannot serve us.
+configures a client (timeouts, retries), `describe` names where one connects,
+`UNAVAILABLE` lists the redis-py errors that mean the server cannot serve us and `reachable`
+turns them into StoreUnavailableError.
 `flows.storage.redis_store` re-exports the client helpers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.cluster import RedisCluster
 from redis.connection import SSLConnection, UnixDomainSocketConnection
-from redis.exceptions import BusyLoadingError, InvalidResponse, ReadOnlyError
+from redis.exceptions import (
+    BusyLoadingError,
+    ClusterDownError,
+    InvalidResponse,
+    ReadOnlyError,
+    RedisClusterException,
+)
 from redis.retry import Retry
 
+from flows.storage.base import StoreUnavailableError
 from flows.storage.redis_outbox import ENQUEUE_LUA
 
 # Raised by redis-py when the server cannot serve us: down, unreachable, slow, still loading
@@ -113,6 +123,30 @@ def describe(client: redis.Redis | RedisCluster) -> str:
     return f"{scheme}://{host}:{kwargs.get('port', 6379)}/{db}"
 
 
+def text(value: bytes | str) -> str:
+    """A reply as text, whether the client decodes responses or not."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
+@contextmanager
+def reachable(where: str) -> Iterator[None]:
+    """Translate the errors of a server that cannot serve us (UNAVAILABLE, or a cluster
+    none of whose nodes answers) into StoreUnavailableError naming `where`."""
+    try:
+        yield
+    except UNAVAILABLE as exc:
+        raise StoreUnavailableError(where, f"{type(exc).__name__}: {exc}") from exc
+    except RedisClusterException as exc:
+        # Every node unreachable; other cluster errors (cross-slot) are programming errors.
+        if (
+            isinstance(exc, ClusterDownError)
+            or isinstance(exc.__cause__, UNAVAILABLE)
+            or ("connect" in str(exc).lower())
+        ):
+            raise StoreUnavailableError(where, f"{type(exc).__name__}: {exc}") from exc
+        raise
+
+
 def client_options() -> dict[str, Any]:
     """How `from_url` configures redis-py.
 
@@ -144,4 +178,6 @@ __all__ = [
     "UNAVAILABLE",
     "client_options",
     "describe",
+    "reachable",
+    "text",
 ]

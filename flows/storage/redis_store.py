@@ -1,54 +1,40 @@
 """The Redis SessionStore: compare-and-set Lua scripts, one round trip per operation.
 
-Keys (`P` is the prefix, `itss` by default; `T`/`U` are the Slack team and user ids). All keys
-of one person share the Redis Cluster hash tag `{T:U}`, so the multi-key Lua scripts stay
-legal on a cluster:
-
-    P:{T:U}:session   HASH  step → "12", data → InterviewSession JSON, op → id of the save
-                            that wrote it. Expires session_ttl_seconds (30 days) after the
-                            last save.
-    P:{T:U}:history   LIST  ResultRecord JSON, oldest first (RPUSH). Never expires.
-    P:{T:U}:latest    HASH  specialty → ResultRecord JSON. Never expires.
-    P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
-    P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
+Here are the interviews and results (InterviewStore); the roster and event claims are in
+`flows.storage.redis_roster`, the outbox in `flows.storage.redis_outbox`, the key names in
+`flows.storage.redis_keys`, the scripts and the client configuration in
+`flows.storage.redis_scripts`.
 
 Values are pydantic JSON (`model_dump_json()`) and carry `schema_version`; every value read
 is validated with its model (`flows.storage.values`). One from a newer version or corrupt is
 logged with its key and skipped where a read serves many values (history, latest, roster,
 snapshot); `load` raises UnreadableRecordError. Nothing is deleted. docs/storage.md describes
-the scripts and round trips; the scripts and the client configuration are in
-`flows.storage.redis_scripts`.
+the keys, the scripts and the round trips.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import redis
-from pydantic import TypeAdapter
 from redis.cluster import RedisCluster
-from redis.exceptions import ClusterDownError, NoScriptError, RedisClusterException
+from redis.exceptions import NoScriptError, RedisClusterException
 
 from flows.outbox import Delivery
 from flows.session import SCHEMA_VERSION, InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
+    DEFAULT_SESSION_TTL,
     MemberSnapshot,
     StaleWriteError,
     StoreUnavailableError,
     UnreadableRecordError,
-)
-from flows.storage.memory import (
-    DEFAULT_SESSION_TTL,
-    check_assignments,
     check_completion,
-    check_team,
 )
+from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
+from flows.storage.redis_roster import RedisRoster
 from flows.storage.redis_scripts import (
     CLAIM,
     CLUSTER_SCHEME,
@@ -58,23 +44,19 @@ from flows.storage.redis_scripts import (
     UNAVAILABLE,
     client_options,
     describe,
+    text,
 )
 from flows.storage.values import read, read_or_skip
 
-_PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-_MANAGERS = TypeAdapter(list[str]).validate_json
 _SESSION = InterviewSession.model_validate_json
 _RECORD = ResultRecord.model_validate_json
 CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
-class RedisStore:
+class RedisStore(RedisRoster):
     """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
-    share one server, the Lua scripts make every session change a compare-and-set."""
+    share one server, the Lua scripts make every session change a compare-and-set. Its key
+    names are RedisKeys's (`store.session_key(person)`), shared with its `outbox`."""
 
     def __init__(
         self,
@@ -85,17 +67,15 @@ class RedisStore:
     ) -> None:
         if session_ttl_seconds < 1:
             raise ValueError("session_ttl_seconds must be at least 1")
-        if not _PREFIX.match(prefix):
-            raise ValueError(f"prefix {prefix!r}: use letters, digits, '.', '_', ':' or '-'")
+        RedisKeys.__init__(self, prefix)
         self.client = client
         self.session_ttl_seconds = session_ttl_seconds
-        self.prefix = prefix
         self.where = describe(client)
         self._save = client.register_script(SAVE)
         self._complete = client.register_script(COMPLETE)
         self._delete = client.register_script(DELETE)
         self._claim = client.register_script(CLAIM)
-        self.outbox = RedisOutbox(client, prefix, self._reachable)
+        self.outbox = RedisOutbox(client, self, self._reachable)
 
     @classmethod
     def from_url(
@@ -126,42 +106,6 @@ class RedisStore:
 
     def __repr__(self) -> str:
         return f"RedisStore({self.where!r}, prefix={self.prefix!r})"
-
-    # ----------------------------------------------------------------- key names
-
-    def _person(self, key: PersonKey) -> str:
-        return f"{self.prefix}:{{{key.team}:{key.user}}}"
-
-    def session_key(self, key: PersonKey) -> str:
-        return f"{self._person(key)}:session"
-
-    def history_key(self, key: PersonKey) -> str:
-        return f"{self._person(key)}:history"
-
-    def latest_key(self, key: PersonKey) -> str:
-        return f"{self._person(key)}:latest"
-
-    def roster_key(self, team: str) -> str:
-        return f"{self.prefix}:{{{check_team(team)}}}:roster"
-
-    def event_key(self, event_id: str) -> str:
-        return f"{self.prefix}:event:{event_id}"
-
-    @contextmanager
-    def _reachable(self) -> Iterator[None]:
-        try:
-            yield
-        except UNAVAILABLE as exc:
-            raise StoreUnavailableError(self.where, f"{type(exc).__name__}: {exc}") from exc
-        except RedisClusterException as exc:
-            # Every node unreachable; other cluster errors (cross-slot) are programming errors.
-            if (
-                isinstance(exc, ClusterDownError)
-                or isinstance(exc.__cause__, UNAVAILABLE)
-                or ("connect" in str(exc).lower())
-            ):
-                raise StoreUnavailableError(self.where, f"{type(exc).__name__}: {exc}") from exc
-            raise
 
     # ----------------------------------------------------------------- sessions
 
@@ -269,7 +213,7 @@ class RedisStore:
         out: dict[str, ResultRecord] = {}
         unreadable: list[str] = []
         for field, raw in raws.items():
-            specialty = _text(field)
+            specialty = text(field)
             where = f"{name} ({specialty})"
             record = read_or_skip(_RECORD, raw, where, "ResultRecord")
             if record is None:
@@ -316,55 +260,7 @@ class RedisStore:
         with self._reachable():
             pipe.execute()
 
-    # ----------------------------------------------------------------- roster
-
-    def managers_of(self, team: str, user: str) -> list[str]:
-        """One member's managers (one HGET); a row that cannot be read counts as none."""
-        name = self.roster_key(team)
-        with self._reachable():
-            raw = self.client.hget(name, user)
-        if raw is None:
-            return []
-        return read_or_skip(_MANAGERS, raw, f"{name} ({user})", "JSON list of user ids") or []
-
-    def roster(self, team: str) -> dict[str, list[str]]:
-        """Every member's managers; a row that cannot be read is left out (and logged)."""
-        name = self.roster_key(team)
-        with self._reachable():
-            raws = self.client.hgetall(name)
-        out: dict[str, list[str]] = {}
-        for field, raw in raws.items():
-            member = _text(field)
-            managers = read_or_skip(_MANAGERS, raw, f"{name} ({member})", "JSON list of user ids")
-            if managers is not None:
-                out[member] = managers
-        return out
-
-    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
-        """HSET the non-empty lists and HDEL the empty ones in one MULTI/EXEC."""
-        name = self.roster_key(team)
-        checked = check_assignments(assignments)
-        present = {m: json.dumps(ms) for m, ms in checked.items() if ms}
-        absent = [m for m, ms in checked.items() if not ms]
-        if not checked:
-            return
-        pipe = self.client.pipeline(transaction=True)
-        if present:
-            pipe.hset(name, mapping=present)  # type: ignore[arg-type]  # dict is invariant
-        if absent:
-            pipe.hdel(name, *absent)
-        with self._reachable():
-            pipe.execute()
-
-    # ----------------------------------------------------------------- events, health
-
-    def claim_event(self, event_id: str, ttl_seconds: int) -> bool:
-        if not event_id:
-            raise ValueError("event_id must not be empty")
-        name = self.event_key(event_id)
-        with self._reachable():
-            status = self._claim(keys=[name], args=[uuid.uuid4().hex, str(ttl_seconds)])
-        return bool(status == 1)
+    # ----------------------------------------------------------------- health
 
     def ping(self) -> None:
         with self._reachable():

@@ -1,0 +1,63 @@
+"""Every key name of the Redis store, in one place (the layout: docs/storage.md#keys).
+
+`P` is the prefix (`itss` by default), `T`/`U` the Slack team and user ids. All keys of one
+person share the Redis Cluster hash tag `{T:U}` (session, history, latest, outbox), so the
+multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `{T}`:
+
+    P:{T:U}:session   HASH  step → "12", data → InterviewSession JSON, op → id of the save
+                            that wrote it, v → the writer's schema_version. Expires
+                            session_ttl_seconds (30 days) after the last save.
+    P:{T:U}:history   LIST  ResultRecord JSON, oldest first (RPUSH). Never expires.
+    P:{T:U}:latest    HASH  specialty → ResultRecord JSON. Never expires.
+    P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
+    P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
+    P:{T:U}:outbox…   the person's outbox and P:outbox:index: see flows.storage.redis_outbox
+"""
+
+from __future__ import annotations
+
+import re
+
+from flows.session import PersonKey
+from flows.storage.base import check_team
+
+_PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+class RedisKeys:
+    """The key names under one prefix; RedisStore is one, and its RedisOutbox shares it."""
+
+    def __init__(self, prefix: str) -> None:
+        if not _PREFIX.match(prefix):
+            raise ValueError(f"prefix {prefix!r}: use letters, digits, '.', '_', ':' or '-'")
+        self.prefix = prefix
+        self.outbox_index_key = f"{prefix}:outbox:index"
+
+    def _person(self, key: PersonKey) -> str:
+        return f"{self.prefix}:{{{key.team}:{key.user}}}"
+
+    def session_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:session"
+
+    def history_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:history"
+
+    def latest_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:latest"
+
+    def roster_key(self, team: str) -> str:
+        """ValueError for an invalid team id: it would break the hash tag."""
+        return f"{self.prefix}:{{{check_team(team)}}}:roster"
+
+    def event_key(self, event_id: str) -> str:
+        return f"{self.prefix}:event:{event_id}"
+
+    def outbox_keys(self, key: PersonKey) -> list[str]:
+        """The person's outbox, due, sent and failed keys, in the order the scripts take."""
+        base = f"{self._person(key)}:outbox"
+        return [base, f"{base}:due", f"{base}:sent", f"{base}:failed"]
+
+    @staticmethod
+    def outbox_member(key: PersonKey) -> str:
+        """The person as a member of the outbox index."""
+        return f"{key.team}:{key.user}"
