@@ -18,7 +18,7 @@ from bot.blocks.interview import answered, screen
 from bot.blocks.results import note_modal
 from bot.context import BotContext
 from flows.interview import Command
-from flows.session import InterviewSession, PersonKey, Phase
+from flows.session import PersonKey, Phase
 
 STALE_NOTE = "このボタンは古いメッセージのものです。最新のメッセージから続けてください。"
 NOT_SHOWN = (
@@ -49,7 +49,8 @@ def start_in_dm(ctx: BotContext, key: PersonKey, specialty: str | None) -> None:
         ctx.client.chat_postMessage(
             channel=channel, text=f"中断していたインタビューを再開します（{n} 件回答済み）。"
         )
-    text, blocks = screen(ctx.service.interview, started.outcome.session, started.outcome.message)
+    outcome = started.outcome
+    text, blocks = screen(ctx.service.interview, outcome.session, outcome.message, outcome.view)
     ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
 
@@ -59,21 +60,6 @@ def _note_stale(ctx: BotContext, body: dict[str, Any], message: str) -> None:
         ctx.client.chat_postEphemeral(
             channel=channel, user=body["user"]["id"], text=message or STALE_NOTE
         )
-
-
-def _recorded(
-    ctx: BotContext, cmd: Command, before: InterviewSession, after: InterviewSession
-) -> tuple[str, str]:
-    """(label, what was recorded) for a question message that has been answered."""
-    if cmd.action == "choose":
-        return "専門分野", ctx.framework.specialty(after.specialty or "").name
-    fact = ctx.framework.fact(before.current or "")
-    if cmd.action == "skip":
-        return fact.label, "（省略）"
-    shown = next(
-        (a.shown for a in ctx.service.interview.answers(after) if a.fact.id == fact.id), ""
-    )
-    return fact.label, shown
 
 
 def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
@@ -88,11 +74,10 @@ def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
         _note_stale(ctx, body, outcome.message)
         return
     if outcome.status == "invalid":
-        text, blocks = screen(interview, outcome.session, outcome.message)
+        text, blocks = screen(interview, outcome.session, outcome.message, outcome.view)
         ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
         return
-    before, after = outcome.previous, outcome.session
-    assert before is not None
+    after = outcome.session
     if outcome.record is not None:
         ctx.courier.send_now(after.key, outcome.deliveries, outcome.record)
         result = outcome.record.result
@@ -100,14 +85,14 @@ def act(ctx: BotContext, body: dict[str, Any], cmd: Command) -> None:
         blocks = answered(len(after.asked), "回答を確定しました", shown)
         _edit(ctx, channel, ts, shown, blocks)
         return
-    text, blocks = screen(interview, after)
-    if cmd.action in ("answer", "skip", "choose"):
-        label, shown = _recorded(ctx, cmd, before, after)
+    text, blocks = screen(interview, after, view=outcome.view)
+    recorded = outcome.recorded  # an answer, a skip or the specialty choice
+    if recorded is not None:
         if not _post(ctx, channel, text, blocks) and not _edit(ctx, channel, ts, text, blocks):
             ctx.dm(after.user, text=NOT_SHOWN)  # stored all the same; /itss start resumes
             return
-        number = len(before.asked) + 1 if cmd.action != "choose" else 0
-        _edit(ctx, channel, ts, shown, answered(number, label, shown))
+        shown = recorded.shown
+        _edit(ctx, channel, ts, shown, answered(recorded.number, recorded.label, shown))
         return
     _edit(ctx, channel, ts, text, blocks)
 
@@ -226,9 +211,8 @@ def _open_note(ctx: BotContext, body: dict[str, Any]) -> None:
 
 def _note_and_show(ctx: BotContext, key: PersonKey, cmd: Command) -> None:
     outcome = ctx.service.act(key, cmd)
-    text, blocks = screen(
-        ctx.service.interview, outcome.session, "" if outcome.applied else outcome.message
-    )
+    error = "" if outcome.applied else outcome.message
+    text, blocks = screen(ctx.service.interview, outcome.session, error, outcome.view)
     ctx.client.chat_postMessage(channel=ctx.dm_channel(key.user), text=text, blocks=blocks)
 
 
