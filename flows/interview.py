@@ -11,11 +11,10 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from statemachine.exceptions import TransitionNotAllowed
 
 from flows.facts import coerce_fact, show_value, to_json_value
 from flows.inference import Result, evaluate
-from flows.machine import InterviewMachine
+from flows.machine import EventNotAllowedError, advance
 from flows.numbers import AnswerError
 from flows.outbox import Delivery
 from flows.planner import Plan, plan
@@ -177,17 +176,16 @@ class Interview:
         if cmd.step is not None and cmd.step != session.step:
             return Outcome("stale", session, STALE)
         new = session.model_copy(deep=True)
-        machine = InterviewMachine(new)
         done = _Applied()
         try:
             handler = getattr(self, f"_{cmd.action}", None)
             if handler is None:  # pause, resume, abandon: the machine alone decides
-                machine.send(cmd.action)
+                advance(new, cmd.action)
             else:
-                done = handler(new, machine, cmd, now) or done
+                done = handler(new, cmd, now) or done
         except AnswerError as exc:
             return Outcome("invalid", session, exc.message, view=self.view(session))
-        except (TransitionNotAllowed, _NotNowError):
+        except (EventNotAllowedError, _NotNowError):
             return Outcome("stale", session, STALE)
         new.step += 1
         new.updated_at = now
@@ -203,9 +201,7 @@ class Interview:
         s.current = planned.next
         return planned
 
-    def _choose(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> _Applied:
+    def _choose(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
         specialties = {sp.id: sp for sp in self.framework.job_category.specialties}
         chosen = specialties.get(cmd.specialty or "")
         if chosen is None:
@@ -215,7 +211,7 @@ class Interview:
             s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
         s.specialty = chosen.id
         planned = self._plan(s)
-        m.send("choose", settled=planned.next is None)
+        advance(s, "choose", settled=planned.next is None)
         return _Applied(plan=planned, recorded=Recorded(0, "専門分野", chosen.name))
 
     def _current_fact(self, s: InterviewSession, cmd: Command) -> FactDef:
@@ -224,9 +220,7 @@ class Interview:
             raise _NotNowError
         return self.framework.fact(s.current)
 
-    def _answer(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> _Applied:
+    def _answer(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
         fact = self._current_fact(s, cmd)
         assert s.specialty is not None
         if cmd.value is None:
@@ -241,13 +235,11 @@ class Interview:
             s.skipped.remove(fact.id)
         s.asked.append(fact.id)
         planned = self._plan(s)
-        m.send("answer", settled=planned.next is None)
+        advance(s, "answer", settled=planned.next is None)
         shown = show_value(fact, s.specialty, value)
         return _Applied(plan=planned, recorded=Recorded(len(s.asked), fact.label, shown))
 
-    def _skip(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> _Applied:
+    def _skip(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
         fact = self._current_fact(s, cmd)
         if not fact.optional:
             raise AnswerError("この質問は省略できません。回答してください。")
@@ -255,27 +247,27 @@ class Interview:
         s.skipped.append(fact.id)
         s.asked.append(fact.id)
         planned = self._plan(s)
-        m.send("skip", settled=planned.next is None)
+        advance(s, "skip", settled=planned.next is None)
         return _Applied(plan=planned, recorded=Recorded(len(s.asked), fact.label, "（省略）"))
 
-    def _back(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _back(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         at_start = s.state is Phase.ASKING and not s.asked
         if at_start:
             s.current = None
         elif s.state in (Phase.ASKING, Phase.REVIEWING):
             s.current = s.asked.pop()
-        m.send("back", at_start=at_start)
+        advance(s, "back", at_start=at_start)
 
-    def _edit(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _edit(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         if cmd.fact not in s.answers and cmd.fact not in s.skipped:
             raise AnswerError("その回答は見つかりません。")
         assert cmd.fact is not None
         if cmd.fact in s.asked:
             s.asked.remove(cmd.fact)
         s.current = cmd.fact
-        m.send("edit")
+        advance(s, "edit")
 
-    def _note(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _note(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         dims = {d.id for d in self.framework.job_category.dimensions}
         if cmd.dimension not in dims:
             raise AnswerError("観点を選んでください。")
@@ -288,19 +280,15 @@ class Interview:
             s.notes[cmd.dimension] = text
         else:
             s.notes.pop(cmd.dimension, None)
-        m.send("note")
+        advance(s, "note")
 
-    def _restart(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> None:
-        m.send("restart")
+    def _restart(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
+        advance(s, "restart")
         s.specialty, s.current = None, None
         s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
 
-    def _confirm(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> _Applied:
-        m.send("confirm")
+    def _confirm(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
+        advance(s, "confirm")
         s.current = None
         assert s.specialty is not None
         record = ResultRecord(
