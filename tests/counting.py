@@ -18,6 +18,7 @@ LOOKED_UP_IN = (
     "flows.interview",
     "flows.views",
     "bot.blocks.interview",
+    "bot.interview",
     "bot.listeners.interview",
     "bot.console",
 )
