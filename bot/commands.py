@@ -17,7 +17,7 @@ from bot.blocks.help import help_blocks
 from bot.blocks.lookup import level_blocks, lookup_blocks
 from bot.blocks.status import status_blocks
 from bot.context import UNAVAILABLE, BotContext
-from bot.listeners.interview import start_in_dm
+from bot.interview import start_in_dm
 from bot.roster import roster_command
 from bot.team import send_team_summary
 from flows.session import PersonKey

@@ -9,12 +9,15 @@ from rich.console import Console
 from rich.panel import Panel
 
 from bot.terminal import print_result
-from flows.interview import Command, Interview, Outcome, QuestionView
+from flows.interview import Command, Interview, Outcome
 from flows.service import InterviewService
 from flows.session import InterviewSession, PersonKey, Phase
 from flows.storage.base import SessionStore
+from flows.views import QuestionView, ReviewView, View
 
 HELP = "b: 前の質問に戻る / q: 中断して終了（続きは --resume） / s: 省略（省略可の質問のみ）"
+
+Screen = tuple[InterviewSession, View | None]  # where the interview stands, what the engine showed
 
 
 class ConsoleInterview:
@@ -65,14 +68,20 @@ class ConsoleInterview:
         if q.previous is not None:
             self.console.print(f"[yellow]前回の回答: {q.previous}[/yellow]")
 
-    def _report(self, outcome: Outcome) -> InterviewSession:
+    def _report(self, outcome: Outcome) -> Screen:
         if not outcome.applied:
             self.console.print(f"[red]{outcome.message}[/red]")
-        return outcome.session
+        return outcome.session, outcome.view
 
-    def _send(self, session: InterviewSession, **kw: object) -> InterviewSession:
+    def _send(self, session: InterviewSession, **kw: object) -> Screen:
         cmd = Command.model_validate({"step": session.step, **kw})
         return self._report(self.service.act(self.key, cmd))
+
+    def _view(self, session: InterviewSession, view: View | None) -> View | None:
+        """The engine's view of this screen; computed here only for a session alone (resume)."""
+        if view is None or view.step != session.step:
+            return self.service.interview.view(session)
+        return view
 
     def _pause(self, session: InterviewSession) -> None:
         self._send(session, action="pause")
@@ -89,26 +98,31 @@ class ConsoleInterview:
         if specialty:
             specialty = self.framework.resolve_specialty(specialty) or specialty
         started = self.service.start(self.key, specialty)
-        session = self._report(started.outcome)
+        session, view = self._report(started.outcome)
         if started.resumed:
             self.console.print(
                 f"進行中のインタビューを再開します（{len(session.answers)} 件回答済み）。"
             )
         self.console.print(f"[dim]{HELP}[/dim]")
         while True:
+            nxt: Screen | None
             if session.state is Phase.CHOOSING_SPECIALTY:
                 nxt = self._choose(session)
             elif session.state is Phase.ASKING:
-                nxt = self._ask(session)
+                q = self._view(session, view)
+                assert isinstance(q, QuestionView)
+                nxt = self._ask(session, q)
             elif session.state is Phase.REVIEWING:
-                nxt = self._review(session)
+                r = self._view(session, view)
+                assert isinstance(r, ReviewView)
+                nxt = self._review(session, r)
             else:
                 return 0
             if nxt is None:
                 return 0
-            session = nxt
+            session, view = nxt
 
-    def _choose(self, session: InterviewSession) -> InterviewSession | None:
+    def _choose(self, session: InterviewSession) -> Screen | None:
         specialties = self.framework.job_category.specialties
         self.console.rule("専門分野の選択")
         for i, sp in enumerate(specialties, 1):
@@ -123,9 +137,7 @@ class ConsoleInterview:
             chosen = self.framework.resolve_specialty(text) or text
         return self._send(session, action="choose", specialty=chosen)
 
-    def _ask(self, session: InterviewSession) -> InterviewSession | None:
-        q = self.service.interview.question(session)
-        assert q is not None
+    def _ask(self, session: InterviewSession, q: QuestionView) -> Screen | None:
         self._show_question(q)
         text = self._read(">")
         if text is None or text == "q":
@@ -140,13 +152,11 @@ class ConsoleInterview:
             value = []
         return self._send(session, action="answer", fact=q.fact.id, value=value)
 
-    def _review(self, session: InterviewSession) -> InterviewSession | None:
-        interview = self.service.interview
-        lines = interview.answers(session)
+    def _review(self, session: InterviewSession, r: ReviewView) -> Screen | None:
+        lines, preview = r.answers, r.preview
         self.console.rule("回答の確認")
         for i, line in enumerate(lines, 1):
             self.console.print(f"  {i}. {line.fact.label}: {line.shown}")
-        preview = interview.result(session)
         self.console.print(f"判定（見込み）: {preview.specialty_name} レベル {preview.level}")
         self.console.print(
             "[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]"
@@ -160,10 +170,10 @@ class ConsoleInterview:
         if text.isdigit() and 1 <= int(text) <= len(lines):
             return self._send(session, action="edit", fact=lines[int(text) - 1].fact.id)
         if text == "m":
-            return self._note(session)
+            return self._note(session, r)
         if text not in ("", "ok", "y"):
             self.console.print("[red]Enter で確定、番号で修正、m でメモ、q で中断です。[/red]")
-            return session
+            return session, r
         outcome = self.service.act(self.key, Command(action="confirm", step=session.step))
         if outcome.record is None:
             return self._report(outcome)
@@ -173,14 +183,14 @@ class ConsoleInterview:
         self.console.print(Panel(f"判定フレームワーク: {outcome.record.result.framework_source}"))
         return None
 
-    def _note(self, session: InterviewSession) -> InterviewSession | None:
+    def _note(self, session: InterviewSession, r: ReviewView) -> Screen:
         dims = self.framework.job_category.dimensions
         for i, dim in enumerate(dims, 1):
             self.console.print(f"  {i}. {dim.name}")
         pick = self._read("観点の番号 >")
         if pick is None or not pick.isdigit() or not 1 <= int(pick) <= len(dims):
             self.console.print("[red]観点の番号を入力してください。[/red]")
-            return session
+            return session, r
         text = self._read("プロジェクト名・期間・役割など >")
         return self._send(session, action="note", dimension=dims[int(pick) - 1].id, text=text or "")
 

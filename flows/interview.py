@@ -11,17 +11,17 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from statemachine.exceptions import TransitionNotAllowed
 
 from flows.facts import coerce_fact, show_value, to_json_value
 from flows.inference import Result, evaluate
-from flows.machine import InterviewMachine
+from flows.machine import EventNotAllowedError, advance
 from flows.numbers import AnswerError
 from flows.outbox import Delivery
-from flows.planner import open_criteria, remaining_facts
+from flows.planner import Plan, plan
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.text import clean
-from framework_data.models import FactDef, Framework, Option
+from flows.views import AnswerLine, Evidence, QuestionView, Recorded, ReviewView, View
+from framework_data.models import FactDef, Framework
 
 NOTE_MAX_CHARS = 1000
 RAW_MAX_CHARS = 200
@@ -48,7 +48,11 @@ class Command(BaseModel):
 @dataclass(frozen=True)
 class Outcome:
     """`applied`: the session moved on; `invalid`: the input was rejected (message says why);
-    `stale`: the command was for an older screen and nothing changed."""
+    `stale`: the command was for an older screen and nothing changed.
+
+    `view` is what to show next (the question or the review; None for the screens drawn from
+    the session alone: the specialty choice, paused, finished), computed once by `handle`.
+    `recorded` is what an answer, skip or specialty choice recorded, for the answered message."""
 
     status: Literal["applied", "invalid", "stale"]
     session: InterviewSession
@@ -56,37 +60,21 @@ class Outcome:
     record: ResultRecord | None = None
     previous: InterviewSession | None = None  # the session the command was applied to
     deliveries: tuple[Delivery, ...] = ()  # queued with the record, for the caller to send
+    view: View | None = None
+    recorded: Recorded | None = None
 
     @property
     def applied(self) -> bool:
         return self.status == "applied"
 
 
-@dataclass(frozen=True)
-class Evidence:
-    level: int
-    dimension: str
-    text: str
-    rule: str
+@dataclass
+class _Applied:
+    """What a command handler leaves for `handle`: the planning it did, what it recorded."""
 
-
-@dataclass(frozen=True)
-class QuestionView:
-    fact: FactDef
-    options: tuple[Option, ...]
-    number: int
-    upper_bound: int
-    evidence: tuple[Evidence, ...]
-    previous: str | None  # the earlier answer, shown when coming back
-    can_skip: bool
-    can_back: bool
-    step: int
-
-
-@dataclass(frozen=True)
-class AnswerLine:
-    fact: FactDef
-    shown: str
+    record: ResultRecord | None = None
+    plan: Plan | None = None  # planned over the new session's facts and skips
+    recorded: Recorded | None = None
 
 
 class _NotNowError(Exception):
@@ -117,7 +105,17 @@ class Interview:
 
     # ------------------------------------------------------------------ views
 
-    def question(self, session: InterviewSession) -> QuestionView | None:
+    def view(self, session: InterviewSession, planned: Plan | None = None) -> View | None:
+        """What to show for the session as it stands (one planning pass at most)."""
+        if session.state is Phase.REVIEWING:
+            return self.review(session)
+        return self.question(session, planned)
+
+    def question(
+        self, session: InterviewSession, planned: Plan | None = None
+    ) -> QuestionView | None:
+        """The current question. `planned`: a plan over the session's facts and skips, reused
+        when the current fact is unanswered (the plan then covers the same facts)."""
         if (
             session.state is not Phase.ASKING
             or session.current is None
@@ -126,13 +124,14 @@ class Interview:
             return None
         fact = self.framework.fact(session.current)
         facts = session.facts()
-        without = {k: v for k, v in facts.items() if k != fact.id}
+        if planned is None or fact.id in facts:
+            without = {k: v for k, v in facts.items() if k != fact.id}
+            planned = plan(self.framework, session.specialty, without, session.skipped)
         evidence = tuple(
             Evidence(oc.level, oc.dimension.name, oc.dimension.text, oc.criterion.label)
-            for oc in open_criteria(self.framework, session.specialty, without)
+            for oc in planned.open
             if fact.id in oc.unknown_facts
         )
-        remaining = remaining_facts(self.framework, session.specialty, without, session.skipped)
         number = len(session.asked) + 1
         previous = None
         if fact.id in facts:
@@ -141,7 +140,7 @@ class Interview:
             fact=fact,
             options=fact.options_for(session.specialty),
             number=number,
-            upper_bound=number + max(len(remaining) - 1, 0),
+            upper_bound=number + max(len(planned.remaining) - 1, 0),
             evidence=evidence,
             previous=previous,
             can_skip=fact.optional,
@@ -160,6 +159,9 @@ class Interview:
                 )
         return lines
 
+    def review(self, session: InterviewSession) -> ReviewView:
+        return ReviewView(tuple(self.answers(session)), self.result(session), session.step)
+
     def result(self, session: InterviewSession) -> Result:
         assert session.specialty is not None
         return evaluate(self.framework, session.specialty, session.facts())
@@ -174,39 +176,43 @@ class Interview:
         if cmd.step is not None and cmd.step != session.step:
             return Outcome("stale", session, STALE)
         new = session.model_copy(deep=True)
-        machine = InterviewMachine(new)
-        record = None
+        done = _Applied()
         try:
             handler = getattr(self, f"_{cmd.action}", None)
             if handler is None:  # pause, resume, abandon: the machine alone decides
-                machine.send(cmd.action)
+                advance(new, cmd.action)
             else:
-                record = handler(new, machine, cmd, now)
+                done = handler(new, cmd, now) or done
         except AnswerError as exc:
-            return Outcome("invalid", session, exc.message)
-        except (TransitionNotAllowed, _NotNowError):
+            return Outcome("invalid", session, exc.message, view=self.view(session))
+        except (EventNotAllowedError, _NotNowError):
             return Outcome("stale", session, STALE)
         new.step += 1
         new.updated_at = now
-        return Outcome("applied", new, record=record, previous=session)
+        view = self.view(new, done.plan)
+        return Outcome(
+            "applied", new, record=done.record, previous=session, view=view, recorded=done.recorded
+        )
 
-    def _plan(self, s: InterviewSession) -> str | None:
+    def _plan(self, s: InterviewSession) -> Plan:
+        """Plan over the session's answers and skips; the best fact becomes the current one."""
         assert s.specialty is not None
-        remaining = remaining_facts(self.framework, s.specialty, s.facts(), s.skipped)
-        s.current = remaining[0] if remaining else None
-        return s.current
+        planned = plan(self.framework, s.specialty, s.facts(), s.skipped)
+        s.current = planned.next
+        return planned
 
-    def _choose(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> None:
-        ids = [sp.id for sp in self.framework.job_category.specialties]
-        if cmd.specialty not in ids:
-            names = "、".join(sp.name for sp in self.framework.job_category.specialties)
+    def _choose(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
+        specialties = {sp.id: sp for sp in self.framework.job_category.specialties}
+        chosen = specialties.get(cmd.specialty or "")
+        if chosen is None:
+            names = "、".join(sp.name for sp in specialties.values())
             raise AnswerError(f"専門分野を次から選んでください: {names}")
-        if s.specialty != cmd.specialty:
+        if s.specialty != chosen.id:
             s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
-        s.specialty = cmd.specialty
-        m.send("choose", settled=self._plan(s) is None)
+        s.specialty = chosen.id
+        planned = self._plan(s)
+        advance(s, "choose", settled=planned.next is None)
+        return _Applied(plan=planned, recorded=Recorded(0, "専門分野", chosen.name))
 
     def _current_fact(self, s: InterviewSession, cmd: Command) -> FactDef:
         # A button drawn for this step answers the current question even without naming it.
@@ -214,9 +220,7 @@ class Interview:
             raise _NotNowError
         return self.framework.fact(s.current)
 
-    def _answer(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> None:
+    def _answer(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
         fact = self._current_fact(s, cmd)
         assert s.specialty is not None
         if cmd.value is None:
@@ -230,35 +234,40 @@ class Interview:
         if fact.id in s.skipped:
             s.skipped.remove(fact.id)
         s.asked.append(fact.id)
-        m.send("answer", settled=self._plan(s) is None)
+        planned = self._plan(s)
+        advance(s, "answer", settled=planned.next is None)
+        shown = show_value(fact, s.specialty, value)
+        return _Applied(plan=planned, recorded=Recorded(len(s.asked), fact.label, shown))
 
-    def _skip(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _skip(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
         fact = self._current_fact(s, cmd)
         if not fact.optional:
             raise AnswerError("この質問は省略できません。回答してください。")
         s.answers.pop(fact.id, None)
         s.skipped.append(fact.id)
         s.asked.append(fact.id)
-        m.send("skip", settled=self._plan(s) is None)
+        planned = self._plan(s)
+        advance(s, "skip", settled=planned.next is None)
+        return _Applied(plan=planned, recorded=Recorded(len(s.asked), fact.label, "（省略）"))
 
-    def _back(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _back(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         at_start = s.state is Phase.ASKING and not s.asked
         if at_start:
             s.current = None
         elif s.state in (Phase.ASKING, Phase.REVIEWING):
             s.current = s.asked.pop()
-        m.send("back", at_start=at_start)
+        advance(s, "back", at_start=at_start)
 
-    def _edit(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _edit(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         if cmd.fact not in s.answers and cmd.fact not in s.skipped:
             raise AnswerError("その回答は見つかりません。")
         assert cmd.fact is not None
         if cmd.fact in s.asked:
             s.asked.remove(cmd.fact)
         s.current = cmd.fact
-        m.send("edit")
+        advance(s, "edit")
 
-    def _note(self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime) -> None:
+    def _note(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         dims = {d.id for d in self.framework.job_category.dimensions}
         if cmd.dimension not in dims:
             raise AnswerError("観点を選んでください。")
@@ -271,22 +280,18 @@ class Interview:
             s.notes[cmd.dimension] = text
         else:
             s.notes.pop(cmd.dimension, None)
-        m.send("note")
+        advance(s, "note")
 
-    def _restart(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> None:
-        m.send("restart")
+    def _restart(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
+        advance(s, "restart")
         s.specialty, s.current = None, None
         s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
 
-    def _confirm(
-        self, s: InterviewSession, m: InterviewMachine, cmd: Command, now: datetime
-    ) -> ResultRecord:
-        m.send("confirm")
+    def _confirm(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
+        advance(s, "confirm")
         s.current = None
         assert s.specialty is not None
-        return ResultRecord(
+        record = ResultRecord(
             interview_id=s.id,
             team=s.team,
             user=s.user,
@@ -296,3 +301,4 @@ class Interview:
             answers=dict(s.answers),
             notes=dict(s.notes),
         )
+        return _Applied(record=record)

@@ -1,11 +1,17 @@
-"""The interview's state machine (python-statemachine), rebuilt around the session on every event.
+"""The interview's state machine: declared with python-statemachine, applied from a table.
 
 The machine holds no data of its own: its state is `InterviewSession.state`, and the
 conditions it checks arrive as event arguments computed by the engine (flows.interview).
+`InterviewMachine` is the declaration (the library checks the graph when the class is made);
+`advance` applies an event from a table compiled from it once at import, because building the
+library's machine for every event cost more than planning the next question (docs/interview.md,
+"Cost of one click"). tests/flows/test_machine.py holds `advance` to the library's own answer
+for every state, event and condition.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from statemachine import State, StateMachine
@@ -77,3 +83,55 @@ class InterviewMachine(StateMachine):
 
     def on_exit_paused(self) -> None:
         self.session.paused_from = None
+
+
+class EventNotAllowedError(Exception):
+    """The event has no transition from the session's state (an old button, say)."""
+
+
+@dataclass(frozen=True)
+class _Edge:
+    target: Phase
+    cond: str | None  # the name of the condition that must hold, or None
+    internal: bool  # a self-transition without exit and entry
+
+
+def _compile() -> dict[tuple[Phase, str], tuple[_Edge, ...]]:
+    table: dict[tuple[Phase, str], list[_Edge]] = {}
+    for state in InterviewMachine.states:
+        for t in state.transitions:
+            conds = [str(c) for c in t.cond]
+            if len(conds) > 1 or list(t.validators):
+                raise TypeError(f"advance knows one condition or none: {state.id} {t.event}")
+            edge = _Edge(Phase(t.target.value), conds[0] if conds else None, t.internal)
+            for event in t.events:
+                table.setdefault((Phase(state.value), str(event)), []).append(edge)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+_TABLE = _compile()
+
+
+def advance(
+    session: InterviewSession, event: str, *, settled: bool = False, at_start: bool = False
+) -> None:
+    """Apply `event` to the session's state: the first transition whose condition holds."""
+    source = session.state
+    holds = {
+        "settled": settled,
+        "at_start": at_start,
+        "was_asking": session.paused_from is Phase.ASKING,
+        "was_reviewing": session.paused_from is Phase.REVIEWING,
+    }
+    edge = next(
+        (e for e in _TABLE.get((source, event), ()) if e.cond is None or holds[e.cond]), None
+    )
+    if edge is None:
+        raise EventNotAllowedError(f"{event} from {source.value}")
+    if edge.internal:
+        return
+    if source is Phase.PAUSED:
+        session.paused_from = None  # on_exit_paused
+    session.state = edge.target
+    if edge.target is Phase.PAUSED:
+        session.paused_from = source  # on_enter_paused

@@ -44,13 +44,33 @@ def open_criteria(framework: Framework, specialty: str, facts: Facts) -> list[Op
     return found
 
 
+@dataclass(frozen=True)
+class Plan:
+    """One planning pass: the open criteria and, computed from them, the facts left to ask."""
+
+    open: tuple[OpenCriterion, ...]
+    remaining: tuple[str, ...]  # best first
+
+    @property
+    def next(self) -> str | None:
+        return self.remaining[0] if self.remaining else None
+
+
+def plan(framework: Framework, specialty: str, facts: Facts, skipped: Collection[str] = ()) -> Plan:
+    """`open_criteria` once, and the facts still worth asking ranked from that same list."""
+    found = open_criteria(framework, specialty, facts)
+    return Plan(tuple(found), tuple(_rank(framework, found, skipped)))
+
+
 def remaining_facts(
     framework: Framework, specialty: str, facts: Facts, skipped: Collection[str] = ()
 ) -> list[str]:
     """Facts still worth asking, best first: read by the most open criteria, then data order."""
-    counts = Counter(
-        f for oc in open_criteria(framework, specialty, facts) for f in oc.unknown_facts
-    )
+    return _rank(framework, open_criteria(framework, specialty, facts), skipped)
+
+
+def _rank(framework: Framework, found: list[OpenCriterion], skipped: Collection[str]) -> list[str]:
+    counts = Counter(f for oc in found for f in oc.unknown_facts)
     order = {f.id: i for i, f in enumerate(framework.facts)}
     candidates = [f for f in counts if f not in skipped]
     return sorted(candidates, key=lambda f: (-counts[f], order[f]))

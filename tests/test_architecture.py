@@ -50,8 +50,6 @@ def test_domain_reads_no_environment_or_clock(path: Path) -> None:
 
 
 LISTENERS = sorted(p for p in ROOT.glob("bot/listeners/*.py") if p.name != "__init__.py")
-# Being rewritten on its own branch (issue 9); strict xfail: drop the mark once it passes.
-NOT_YET_THIN = {"bot/listeners/interview.py"}
 
 
 def registration_problems(path: Path) -> list[str]:
@@ -88,19 +86,7 @@ def test_there_are_listeners() -> None:
     assert {p.name for p in LISTENERS} >= {"commands.py", "home.py", "interview.py"}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(reason="rewritten on its own branch")
-            if str(p.relative_to(ROOT)) in NOT_YET_THIN
-            else (),
-        )
-        for p in LISTENERS
-    ],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
+@pytest.mark.parametrize("path", LISTENERS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_listeners_only_register(path: Path) -> None:
     problems = registration_problems(path)
     assert not problems, f"{path.relative_to(ROOT)}: " + "; ".join(problems)

@@ -16,8 +16,9 @@ from bot.blocks.common import (
     option,
     section,
 )
-from flows.interview import Interview, QuestionView
+from flows.interview import Interview
 from flows.session import InterviewSession, Phase
+from flows.views import QuestionView, ReviewView, View
 from framework_data.models import Framework
 
 
@@ -144,8 +145,8 @@ def answered(number: int, label: str, shown: str) -> list[Block]:
     return [section(f"質問 {number}: *{escape(label)}*\n:white_check_mark: {escape(shown)}")]
 
 
-def review(interview: Interview, session: InterviewSession) -> list[Block]:
-    lines, preview = interview.answers(session), interview.result(session)
+def review(r: ReviewView, session: InterviewSession, framework: Framework) -> list[Block]:
+    lines, preview = r.answers, r.preview
     blocks: list[Block] = [
         header("回答の確認"),
         section(f"判定（見込み）: *{preview.specialty_name} レベル {preview.level}*"),
@@ -166,7 +167,7 @@ def review(interview: Interview, session: InterviewSession) -> list[Block]:
             }
         )
     if session.notes:
-        names = dimension_names(interview.framework)
+        names = dimension_names(framework)
         notes = [f"{names.get(k, k)}: {escape(v)}" for k, v in session.notes.items()]
         blocks.append(context("根拠メモ\n" + "\n".join(notes)))
     ref = ids.Ref(session.id, session.step).encode()
@@ -195,17 +196,24 @@ def paused(session: InterviewSession) -> list[Block]:
 
 
 def screen(
-    interview: Interview, session: InterviewSession, error: str = ""
+    interview: Interview,
+    session: InterviewSession,
+    error: str = "",
+    view: View | None = None,
 ) -> tuple[str, list[Block]]:
-    """The message for wherever the interview stands: (fallback text, blocks)."""
+    """The message for wherever the interview stands: (fallback text, blocks).
+
+    `view` is what the engine returned with the outcome (`Outcome.view`); a caller holding only
+    a session (a resumed interview) leaves it out and the engine computes it once here."""
     if session.state is Phase.CHOOSING_SPECIALTY:
         return "専門分野を選んでください", specialty_choice(interview.framework, session)
-    if session.state is Phase.ASKING:
-        q = interview.question(session)
-        assert q is not None
-        return f"質問 {q.number}: {q.fact.question}", question(q, session, error)
-    if session.state is Phase.REVIEWING:
-        return "回答の確認", review(interview, session)
+    live = session.state in (Phase.ASKING, Phase.REVIEWING)
+    if live and (view is None or view.step != session.step):  # none, or another screen's
+        view = interview.view(session)
+    if session.state is Phase.ASKING and isinstance(view, QuestionView):
+        return f"質問 {view.number}: {view.fact.question}", question(view, session, error)
+    if session.state is Phase.REVIEWING and isinstance(view, ReviewView):
+        return "回答の確認", review(view, session, interview.framework)
     if session.state is Phase.PAUSED:
         return "インタビューを中断しました", paused(session)
     return "インタビューは終了しました", [section("インタビューは終了しました。")]
