@@ -108,11 +108,12 @@ def test_kill_9_while_a_click_is_in_flight_resumes_with_itss_start(
     lee = person(api, bot.slack, store, "UK2")
     lee.command("start CS")
     lee.wait_posts(1)
-    for _ in range(2):
+    for answered in range(1, 3):
         screen = lee.screen()
         posts = len(lee.posts())
         answer_click(lee, screen, want.answers_by_fact[fact_on(screen)])()
         lee.wait_posts(posts + 1)
+        lee.wait_method("chat.update", answered)  # the edit follows the next question's post
     clicked = lee.screen()
     fact = fact_on(clicked)
     before = store.load(key_of("UK2"))
