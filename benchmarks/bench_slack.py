@@ -61,7 +61,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import profile, report
+from benchmarks import report, spy
 from benchmarks.servers import (
     BOT_TOKEN,
     FLOOR_TOKEN,
@@ -256,7 +256,7 @@ class Run:
         cpu, lag = Cpu({"bot": srv.bot, "redis": self.redis, **srv.floors}), LoopLag()
         recording = None
         if profiled and self.cfg.profile:
-            recording = profile.record(proc.pid, self.tmp / f"{name}.spy")
+            recording = spy.record(proc.pid, self.tmp / f"{name}.spy")
             await asyncio.sleep(1.0)  # py-spy attaches
         busy_before, calls_before = self.fake.busy_seconds, len(self.fake.log)
         cpu_before, redis_before, began = cpu.read(), self.probe.counters(), time.monotonic()
@@ -265,7 +265,7 @@ class Run:
         seconds = time.monotonic() - began
         if recording is not None:
             await asyncio.to_thread(recording.stop)
-            self.profiles[name] = profile.summarise(recording.path)
+            self.profiles[name] = spy.summarise(recording.path)
         redis_delta = RedisProbe.diff(redis_before, self.probe.counters())
         self.samples[name] = driver.samples
         self.phases[name] = {
@@ -429,7 +429,7 @@ async def team_summary(run: Run, cfg: Config, srv: Servers) -> dict[str, Any]:
         }
 
     runs = [await once(srv.bot) for _ in range(cfg.team_repeats)]
-    recording = profile.record(srv.bot.pid, run.tmp / "team.spy") if cfg.profile else None
+    recording = spy.record(srv.bot.pid, run.tmp / "team.spy") if cfg.profile else None
     if recording is not None:  # extra runs: sampling slows the workers down
         await asyncio.sleep(1.0)  # py-spy attaches
         for _ in range(cfg.team_repeats):
@@ -449,7 +449,7 @@ async def team_summary(run: Run, cfg: Config, srv: Servers) -> dict[str, Any]:
         "commands": dict(delta.commands),
         "counted_run": counted,
         "breakdown_ms": breakdown,
-        "profile": profile.summarise(recording.path) if recording is not None else None,
+        "profile": spy.summarise(recording.path) if recording is not None else None,
     }
 
 

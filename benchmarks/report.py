@@ -95,14 +95,14 @@ def cpu_per_click(r: dict[str, Any], t: str, phase: str, proc: str) -> float:
     p, d = r["phases"].get(f"{t}:{phase}"), latency(r, t, phase)
     if not p or not d or not d["requests"]:
         return math.nan
-    return float(p["cpu_seconds"].get(proc, math.nan)) * 1000 / d["requests"]
+    return float(p["cpu_seconds"].get(proc, math.nan)) * 1000 / float(d["requests"])
 
 
 def calls_per_click(r: dict[str, Any], t: str, phase: str) -> float:
     p, d = r["phases"].get(f"{t}:{phase}"), latency(r, t, phase)
     if not p or not d or not d["requests"] or "api_calls" not in p:
         return math.nan
-    return float(p["api_calls"]) / d["requests"]
+    return float(p["api_calls"]) / float(d["requests"])
 
 
 def targets(r: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -148,8 +148,8 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, str]]:
         )
     )
     over = f" over {LABELS[first]}"
-    for label, q, target in (("p50", "p50", ACK_P50_MS), ("p99", "p99", ACK_P99_MS)):
-        value = figure(r, first, "paced", "ack_server", q)
+    for label, quantile, target in (("p50", "p50", ACK_P50_MS), ("p99", "p99", ACK_P99_MS)):
+        value = figure(r, first, "paced", "ack_server", quantile)
         rows.append(
             (f"ack, server-side, {label}{over} ≤ {target:g} ms", ms(value), verdict(value, target))
         )
@@ -243,13 +243,13 @@ def transport_rows(r: dict[str, Any]) -> list[list[str]]:
         for key, what in (("ack_client", "ack, client-side"), ("next_client", "click → next")):
             cells = []
             for t in r["transports"]:
-                b = [figure(r, t, phase, key, q) for q in ("p50", "p99")]
-                f = [figure(r, t, f"{phase}-after-ack", key, q) for q in ("p50", "p99")]
+                bot = [figure(r, t, phase, key, q) for q in ("p50", "p99")]
+                floor = [figure(r, t, f"{phase}-after-ack", key, q) for q in ("p50", "p99")]
                 cells.append(
                     (
-                        f"{ms(b[0])} / {ms(b[1])}",
-                        f"{ms(f[0])} / {ms(f[1])}",
-                        f"{ratio(b[0], f[0])} / {ratio(b[1], f[1])}",
+                        f"{ms(bot[0])} / {ms(bot[1])}",
+                        f"{ms(floor[0])} / {ms(floor[1])}",
+                        f"{ratio(bot[0], floor[0])} / {ratio(bot[1], floor[1])}",
                     )
                 )
             add(f"{n} in flight: {what}, p50 / p99", cells)

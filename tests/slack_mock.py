@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["Call", "MockSlackApi"]
@@ -255,7 +255,7 @@ class MockSlackApi:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> MockSlackApi:
+    def start(self) -> Self:
         if self._server is not None:
             return self
         self._stopping.clear()
@@ -280,7 +280,7 @@ class MockSlackApi:
             thread.join(timeout=5)
         self._server = self._thread = None
 
-    def __enter__(self) -> MockSlackApi:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

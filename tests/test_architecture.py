@@ -76,9 +76,9 @@ def registration_problems(path: Path) -> list[str]:
     for statement in register.body:
         if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
             problems.append(f"line {statement.lineno}: register() only registers")
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr == "client":
-            problems.append(f"line {node.lineno}: a Web API call (.client) in a listener")
+    for part in ast.walk(tree):
+        if isinstance(part, ast.Attribute) and part.attr == "client":
+            problems.append(f"line {part.lineno}: a Web API call (.client) in a listener")
     return problems
 
 

@@ -162,7 +162,7 @@ class Person:
 
     def button(self, call: Call, action_prefix: str, arg: str | None = None) -> dict[str, Any]:
         for block in call.args.get("blocks") or []:
-            elements = block.get("elements", []) + (
+            elements: list[dict[str, Any]] = block.get("elements", []) + (
                 [block["accessory"]] if "accessory" in block else []
             )
             for element in elements:

@@ -309,7 +309,7 @@ ROSTER_LINE = weighted(
 def test_any_roster_import_is_all_or_nothing(app: App, lines: list[str]) -> None:
     app.fresh()
     baseline = {"UBASE": ["UBOSS"]}
-    app.store.set_managers(TEAM, {m: [] for m in app.store.roster(TEAM)} | baseline)
+    app.store.set_managers(TEAM, {m: list[str]() for m in app.store.roster(TEAM)} | baseline)
     body = "\n".join(lines)
     result = app.slack.slash("UADMIN", "roster import\n" + body)
     assert result.status == 200, result

@@ -183,6 +183,7 @@ def test_a_double_start_never_shows_an_interview_that_was_not_stored(
     api: SlackApi, redis_url: str, redis_prefix: str
 ) -> None:
     store = LoadBarrierStore.from_url(redis_url, prefix=redis_prefix)
+    assert isinstance(store, LoadBarrierStore)  # from_url is annotated as building a RedisStore
     for trial in range(3):
         user = f"U31{trial}"
         store.barrier = threading.Barrier(2)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from redis.typing import EncodableT, FieldT
 
 from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
@@ -101,7 +102,11 @@ def test_interview_saved_by_a_newer_release_is_refused_and_kept(
     bot: Bot, redis_store: RedisStore, redis_client: redis.Redis
 ) -> None:
     name = redis_store.session_key(key("U200"))
-    stored = {"step": "3", "data": newer(asking(key("U200")).model_dump_json()), "op": "v2"}
+    stored: dict[FieldT, EncodableT] = {
+        "step": "3",
+        "data": newer(asking(key("U200")).model_dump_json()),
+        "op": "v2",
+    }
     redis_client.hset(name, mapping=stored)
     carol = Person(bot, "U200")
 

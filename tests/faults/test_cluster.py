@@ -232,7 +232,8 @@ def test_whole_interviews_on_cluster_through_two_replicas(
 ) -> None:
     stores = [cluster_store(), cluster_store()]
     replicas = [service(s) for s in stores]
-    client: RedisCluster = stores[0].client
+    client = stores[0].client
+    assert isinstance(client, RedisCluster)
     keys = {user: PersonKey(team="T1", user=user) for user in PEOPLE}
     # every person's keys share one slot; the people are spread over the nodes
     nodes = set()
@@ -284,7 +285,8 @@ def test_a_node_down_makes_only_its_people_unavailable(
     cluster: list[RedisProcess], cluster_store: Callable[[], RedisStore]
 ) -> None:
     store = cluster_store()
-    client: RedisCluster = store.client
+    client = store.client
+    assert isinstance(client, RedisCluster)
     victim = cluster[1]
     keys = [PersonKey(team="T1", user=f"N{i}") for i in range(30)]
     on_victim = {

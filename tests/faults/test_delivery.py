@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 
@@ -72,9 +73,7 @@ def test_same_event_delivered_concurrently_to_both_replicas_is_handled_once(
     for i in range(6):
         bot = fleet.bots[i % 2]
         sends.append(
-            lambda bot=bot, i=i: bot.slack.app_home_opened(
-                "UE2", event_id="EvRace1", retry_num=i or None
-            )
+            partial(bot.slack.app_home_opened, "UE2", event_id="EvRace1", retry_num=i or None)
         )
     results = at_once(sends)
     assert all(isinstance(r, HttpResult) and r.status == 200 for r in results)

@@ -22,6 +22,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,11 @@ def arrived(api: SlackApi, user: str) -> Counter[str]:
     return Counter(str(delivery_id(c)) for c in api.delivered(user) if delivery_id(c))
 
 
+def arrived_times(api: SlackApi, user: str, did: str) -> int:
+    """How many times the delivery `did` reached the user's DM."""
+    return arrived(api, user)[did]
+
+
 def to_channel(user: str) -> Callable[[dict[str, Any]], bool]:
     """A mock predicate: an outbox post to the user's DM."""
     return lambda args: args.get("channel") == f"D{user}" and "metadata" in args
@@ -129,7 +135,7 @@ def _delivered_once(
     iid = record.interview_id
     wanted = {user: f"{iid}:result", **{m: f"{iid}:manager:{m}" for m in managers}}
     for who, did in wanted.items():
-        wait_until(lambda who=who, did=did: arrived(api, who)[did], 20, f"{did} to reach {who}")
+        wait_until(partial(arrived_times, api, who, did), 20, f"{did} to reach {who}")
     wait_until(lambda: quiet(store, user), 20, f"{user}'s outbox to be settled")
     for who, did in wanted.items():
         mine = Counter({d: n for d, n in arrived(api, who).items() if d.startswith(iid)})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
+from functools import partial
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_interviews_through_two_replicas_at_random(fleet: Fleet) -> None:
 
     for user, want in wants.items():
         key = key_of(user)
-        wait_until(lambda key=key: fleet.store.latest(key), 10, f"{user}'s result")
+        wait_until(partial(fleet.store.latest, key), 10, f"{user}'s result")
         (record,) = fleet.store.history(key)  # exactly one: no lost, no doubled completion
         assert_result(record, want)  # same level, same answers as the reference run
         assert fleet.store.load(key) is None

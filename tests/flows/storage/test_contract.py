@@ -411,6 +411,12 @@ def test_open_store_picks_the_backend(redis_url: str) -> None:
 # ------------------------------------------------------------------------ Redis specifics
 
 
+def stored_json(raw: object) -> Any:
+    """A value read back with the test client (decode_responses): present, and JSON."""
+    assert isinstance(raw, str), raw
+    return json.loads(raw)
+
+
 def test_redis_key_layout_and_values(redis_store: RedisStore, redis_client: redis.Redis) -> None:
     p = redis_store.prefix
     redis_store.save(asking(step=3), expected_step=None)
@@ -434,9 +440,9 @@ def test_redis_key_layout_and_values(redis_store: RedisStore, redis_client: redi
     assert stored["v"] == "1"  # the writer's schema version: a newer one is never replaced
     assert stored["step"] == "0"
     assert json.loads(stored["data"])["schema_version"] == 1
-    assert json.loads(redis_client.lindex(person[1], 0))["schema_version"] == 1
-    assert json.loads(redis_client.hget(person[2], "system_operations"))["schema_version"] == 1
-    assert json.loads(redis_client.hget(f"{p}:{{T1}}:roster", "alice")) == ["carol"]
+    assert stored_json(redis_client.lindex(person[1], 0))["schema_version"] == 1
+    assert stored_json(redis_client.hget(person[2], "system_operations"))["schema_version"] == 1
+    assert stored_json(redis_client.hget(f"{p}:{{T1}}:roster", "alice")) == ["carol"]
 
 
 def test_redis_session_ttl_is_set_and_refreshed_results_never_expire(

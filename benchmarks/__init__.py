@@ -1,0 +1,1 @@
+"""The load and latency harness behind docs/benchmarks.md (`benchmarks/run`)."""
