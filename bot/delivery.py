@@ -73,7 +73,10 @@ class SlackSender:
             if manager:
                 text = f"<@{record.user}> さんの{text}"
             return {"text": text, "blocks": result_blocks(record, fw, for_manager=manager)}
-        name = fw.specialty(delivery.specialty).name if delivery.specialty else ""
+        try:
+            name = fw.specialty(delivery.specialty).name if delivery.specialty else ""
+        except KeyError:  # a specialty a later framework no longer has
+            name = delivery.specialty
         return {"text": notice_text(delivery, name)}
 
     def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
@@ -126,9 +129,11 @@ class Courier:
             ctx.store.outbox,
             self.sender,
             self.record_of,
+            self.now,
             policy,
             ctx.settings.itss_admins,
             self.on_failed,
+            self.on_error,
         )
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -158,25 +163,27 @@ class Courier:
             error,
         )
 
+    def on_error(self, delivery: Delivery, error: Exception) -> None:
+        log.error("sending delivery %s raised", delivery.id, exc_info=error)
+
     def send_now(
         self, key: PersonKey, deliveries: Sequence[Delivery], record: ResultRecord
     ) -> None:
         """Send what the completion just queued (claimed by this process), then settle."""
-        now = self.now()
         claimed = [Claimed(d, 1, unsure=False) for d in deliveries]
-        settled = self.drainer.send_claimed(claimed, now, lambda d: record)
+        settled = self.drainer.send_claimed(claimed, lambda d: record)
         try:
-            next_due = self.ctx.store.outbox.settle(key, settled, now)
+            next_due = self.drainer.settle(key, settled)
         except StoreUnavailableError as exc:
             # What was sent is found in the DM's history once the lease ends: not sent twice.
             log.warning("outbox settle of %s/%s failed: %s", key.team, key.user, exc)
             return
-        if next_due is not None and next_due <= now:
-            self.drainer.person(key, now)  # failure notices, at once
+        if next_due is not None and next_due <= self.now():
+            self.drainer.person(key)  # failure notices, at once
 
     def drain_due(self, limit: int = 100) -> int:
         """One round over every person with something due; how many were looked at."""
-        return self.drainer.due(self.now, limit)
+        return self.drainer.due(limit)
 
     # ---------------------------------------------------------------- background
 

@@ -91,7 +91,6 @@ PERMANENT_ERRORS = frozenset(
         "channel_not_found",
         "user_not_found",
         "users_not_found",
-        "account_inactive",
         "user_disabled",
         "user_is_restricted",
         "cannot_dm_bot",
@@ -109,7 +108,9 @@ PERMANENT_ERRORS = frozenset(
 
 
 def classify(error: str) -> SendStatus:
-    """A Slack `ok: false` error code: permanent, or worth another try later."""
+    """A Slack `ok: false` error code: permanent, or worth another try later. Errors about
+    the bot's own token (`account_inactive`, `invalid_auth`, `token_revoked` …) are not the
+    recipient's fault: they are retried, so nothing fails while an operator fixes the token."""
     return "permanent" if error in PERMANENT_ERRORS else "retry"
 
 

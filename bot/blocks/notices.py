@@ -7,7 +7,6 @@ from flows.outbox import Delivery
 REASONS = {
     "user_not_found": "アカウントが見つからないか無効です",
     "users_not_found": "アカウントが見つからないか無効です",
-    "account_inactive": "アカウントが見つからないか無効です",
     "user_disabled": "アカウントが見つからないか無効です",
     "channel_not_found": "アカウントが見つからないか無効です",
     "cannot_dm_bot": "ボットのアカウントには送れません",

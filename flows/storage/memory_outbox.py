@@ -55,8 +55,11 @@ class MemoryOutbox:
         in flight). The person is put in the index at `announce_at` at the latest."""
         if not deliveries:
             return
-        at = _ms(announce_at)
-        self._index[person] = min(self._index.get(person, at), at)
+        if claimed:  # the writer sends them: look when its lease ends (as Redis's second ZADD)
+            self._index[person] = _ms(due)
+        else:
+            at = _ms(announce_at)
+            self._index[person] = min(self._index.get(person, at), at)
         box = self._boxes.setdefault(person, _Box())
         for d in deliveries:
             if d.id in box.sent or d.id in box.pending or d.id in box.failed:
@@ -97,7 +100,11 @@ class MemoryOutbox:
                     box.failed[mark.delivery_id] = (entry.delivery, mark.error)
             self.enqueue_locked(person, settled.notices, 0.0, claimed=False, announce_at=now)
             dues = [e.due for e in box.pending.values()]
-        return min(dues) if dues else None
+            nxt = min(dues) if dues else None
+            if nxt is not None and any(m.outcome == "retry" for m in settled.marks):
+                at = _ms(nxt)  # a retry sooner than the index says, as on Redis
+                self._index[person] = min(self._index.get(person, at), at)
+        return nxt
 
     def due_people(self, now: float, lease_until: float, limit: int) -> list[tuple[PersonKey, int]]:
         token = _ms(lease_until)

@@ -182,14 +182,16 @@ class RedisOutbox:
     def member(key: PersonKey) -> str:
         return RedisKeys.outbox_member(key)
 
-    def announce_command(self, pipe: Any, key: PersonKey, now: float) -> None:
-        """Add to `pipe` the index write that must precede a write of deliveries: the
-        person is to be looked at by `now` at the latest (ZADD LT)."""
-        pipe.zadd(self.index_key, {self.member(key): ms(now)}, lt=True)
+    def announce_command(
+        self, pipe: Any, key: PersonKey, at: float, *, only_lower: bool = True
+    ) -> None:
+        """Add to `pipe` an index write: the person is to be looked at by `at` at the latest
+        (ZADD LT), or exactly at `at` (`only_lower=False`)."""
+        pipe.zadd(self.index_key, {self.member(key): ms(at)}, lt=only_lower)
 
-    def announce(self, key: PersonKey, now: float) -> None:
+    def announce(self, key: PersonKey, at: float, *, only_lower: bool = True) -> None:
         """The same, as a command of its own (caller translates errors)."""
-        self.client.zadd(self.index_key, {self.member(key): ms(now)}, lt=True)
+        self.client.zadd(self.index_key, {self.member(key): ms(at)}, lt=only_lower)
 
     def claim(self, key: PersonKey, now: float, lease_seconds: float) -> list[Claimed]:
         keys = self.keys(key)
@@ -210,9 +212,11 @@ class RedisOutbox:
         with self._reachable():
             if settled.notices:
                 self.announce(key, now)
-            nxt = self._settle(keys=self.keys(key), args=args)
-        value = float(nxt)
-        return None if value < 0 else value / 1000
+            nxt = float(self._settle(keys=self.keys(key), args=args)) / 1000
+            if nxt >= 0 and any(m.outcome == "retry" for m in settled.marks):
+                # a retry sooner than the index says (it may hold a writer's long lease)
+                self.announce(key, nxt)
+        return None if nxt < 0 else nxt
 
     def due_people(self, now: float, lease_until: float, limit: int) -> list[tuple[PersonKey, int]]:
         token = ms(lease_until)

@@ -168,20 +168,28 @@ class RedisStore(RedisRoster):
             str(len(deliveries)),
             *enqueue_args(deliveries, lease_until),
         ]
+        # The index is written before the deliveries (a crash then leaves it pointing at
+        # nothing) and again after them: a drain that took the person in between, found
+        # nothing yet and released them must not be the index's last word. The second write
+        # is a plain ZADD: it changes the score, so such a drain's release (a compare-and-set
+        # on the score it took) cannot remove the person any more.
+        before, after = record.completed_at.timestamp(), lease_until
         with self._reachable():
             if not deliveries:
                 status = self._complete(keys=keys, args=args)
             elif isinstance(self.client, RedisCluster):
-                self.outbox.announce(key, record.completed_at.timestamp())
+                self.outbox.announce(key, before)
                 status = self._complete(keys=keys, args=args)
+                self.outbox.announce(key, after, only_lower=False)
             else:
                 # EVALSHA by hand: a Script object in a pipeline costs a SCRIPT EXISTS first.
                 pipe = self.client.pipeline(transaction=False)
-                self.outbox.announce_command(pipe, key, record.completed_at.timestamp())
+                self.outbox.announce_command(pipe, key, before)
                 pipe.evalsha(self._complete.sha, len(keys), *keys, *args)
+                self.outbox.announce_command(pipe, key, after, only_lower=False)
                 try:
-                    status = pipe.execute()[-1]
-                except NoScriptError:  # a restarted server: the index write is done
+                    status = pipe.execute()[1]
+                except NoScriptError:  # a restarted server: the index writes are done
                     status = self._complete(keys=keys, args=args)
         if status == 3:
             raise StaleWriteError(f"{name} was written by a newer version; not replaced")

@@ -109,7 +109,7 @@ def test_an_unreachable_manager_is_reported_with_the_true_reason_once(
     bot: Bot, api: SlackApi
 ) -> None:
     bot.store.set_managers(TEAM, {"U302": ["UGONE", "UM302"]})
-    api.refuse_dm("UGONE", "account_inactive")
+    api.refuse_dm("UGONE", "user_disabled")
     cy = Person(bot, "U302")
     cy.command("start SO")
     cy.wait_posts(1)
@@ -120,7 +120,7 @@ def test_an_unreachable_manager_is_reported_with_the_true_reason_once(
     assert "結果は保存されています" in told.args["text"]
     assert len(results(api, "UM302")) == 1
     (failed,) = bot.store.outbox.failed(PersonKey(team=TEAM, user="U302"))
-    assert (failed[0].recipient, failed[1]) == ("UGONE", "account_inactive")
+    assert (failed[0].recipient, failed[1]) == ("UGONE", "user_disabled")
 
 
 def test_server_errors_to_the_end_are_reported_as_server_errors(

@@ -99,7 +99,7 @@ def test_managers_who_cannot_be_reached_are_named_to_the_person(fleet: Fleet) ->
     gone, inactive, fine = "UWGONE", "UWINACTIVE", "UWFINE"
     review = to_review(fleet, "UW404", [gone, inactive, fine], want)
     fleet.api.refuse_dm(gone, "user_not_found")
-    fleet.api.refuse_dm(inactive, "account_inactive")
+    fleet.api.refuse_dm(inactive, "user_disabled")
     who = fleet.person("UW404")
     confirm_click(who, review)()
 

@@ -56,12 +56,12 @@ def queue(store: SessionStore, managers: tuple[str, ...] = ("carol",)) -> Result
     return rec
 
 
-def drainer(store: SessionStore, sender: Sender, record_of: RecordLookup) -> Drain:
-    return Drain(store.outbox, sender, record_of, POLICY, admins=["admin"])
+def drainer(store: SessionStore, sender: Sender, record_of: RecordLookup, at: float = NOW) -> Drain:
+    return Drain(store.outbox, sender, record_of, lambda: at, POLICY, admins=["admin"])
 
 
 def drain(store: SessionStore, sender: Sender, at: float, rec: ResultRecord | None) -> int:
-    return drainer(store, sender, lambda d: rec).due(lambda: at)
+    return drainer(store, sender, lambda d: rec, at).due()
 
 
 def test_a_dead_writers_deliveries_are_sent_once_after_its_lease(store: SessionStore) -> None:
@@ -90,7 +90,7 @@ def test_retries_back_off_and_then_fail_with_the_true_reason_told_once(
     sender = Sender(script={"carol": [SendResult("unsure", "server_error")]})
     at, times = NOW, []
     for _ in range(10):
-        nxt = drainer(store, sender, lambda d: rec).person(ALICE, at)
+        nxt = drainer(store, sender, lambda d: rec, at).person(ALICE)
         times.append(at - NOW)
         if nxt is None:
             break
@@ -111,11 +111,11 @@ def test_backoff_doubles_up_to_its_cap_and_honours_retry_after() -> None:
 
 def test_a_permanent_error_fails_at_once_and_the_person_is_told(store: SessionStore) -> None:
     rec = queue(store)
-    sender = Sender(script={"carol": [SendResult("permanent", "account_inactive")]})
+    sender = Sender(script={"carol": [SendResult("permanent", "user_disabled")]})
     drain(store, sender, NOW, rec)
     assert ("alice", "result") in sender.sent
     assert ("alice", "undelivered") in sender.sent  # in the same drain, not a round later
-    assert [e for _, e in store.outbox.failed(ALICE)] == ["account_inactive"]
+    assert [e for _, e in store.outbox.failed(ALICE)] == ["user_disabled"]
     assert store.outbox.pending(ALICE) == []
 
 
@@ -149,7 +149,7 @@ def test_deliveries_of_an_erased_result_are_dropped(store: SessionStore) -> None
 def test_drain_person_says_when_the_next_delivery_is_due(store: SessionStore) -> None:
     rec = queue(store)
     sender = Sender(script={"carol": [SendResult("retry", "ratelimited")]})
-    nxt = drainer(store, sender, lambda d: rec).person(ALICE, NOW)
+    nxt = drainer(store, sender, lambda d: rec).person(ALICE)
     assert nxt == pytest.approx(NOW + 10)
 
 
@@ -177,16 +177,55 @@ def test_a_long_round_reads_the_clock_for_each_person(store: SessionStore) -> No
         deliveries=result_deliveries(rec_b, ["carol"], []),
         lease_until=NOW,
     )
-    times = iter([NOW, NOW, NOW + 500])  # the round begins, Alice's turn, Bob's turn
+    clock = {"now": NOW}
     stolen: list[str] = []
 
     class Racing(Sender):
         def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
+            if delivery.user == "alice":
+                clock["now"] = NOW + 500  # Alice's sends are slow: Bob's turn comes late
             if delivery.user == "bob":  # another replica tries while Bob's are being sent
                 stolen.extend(c.delivery.id for c in store.outbox.claim(bob, NOW + 501, 60))
             return super().send(delivery, record)
 
     records = {"alice": rec_a, "bob": rec_b}
-    drainer(store, Racing(), lambda d: records[d.user]).due(lambda: next(times))
+    Drain(store.outbox, Racing(), lambda d: records[d.user], lambda: clock["now"], POLICY).due()
     assert stolen == []
     assert store.outbox.pending(bob) == []
+
+
+def test_a_send_that_raises_is_retried_and_stalls_nobody_else(store: SessionStore) -> None:
+    rec = queue(store)
+    bob = ALICE.model_copy(update={"user": "bob"})
+    store.save(session(bob, step=0), expected_step=None)
+    rec_b = record(bob, n=0).model_copy(update={"interview_id": "iv-bob"})
+    store.complete(
+        session(bob, step=1),
+        rec_b,
+        expected_step=0,
+        deliveries=result_deliveries(rec_b, ["carol"], []),
+        lease_until=NOW,
+    )
+
+    class Raising(Sender):
+        def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
+            if delivery.user == "alice" and delivery.recipient == "carol":
+                raise RuntimeError("a bug in rendering")
+            return super().send(delivery, record)
+
+    errors: list[str] = []
+    records = {"alice": rec, "bob": rec_b}
+    sender = Raising()
+    drain = Drain(
+        store.outbox,
+        sender,
+        lambda d: records[d.user],
+        lambda: NOW,
+        POLICY,
+        on_error=lambda d, exc: errors.append(f"{d.id}: {exc}"),
+    )
+    assert drain.due() == 2
+    assert ("carol", "result_manager") in sender.sent  # Bob's, after Alice's raised
+    assert errors == ["iv-0:manager:carol: a bug in rendering"]
+    (left,) = store.outbox.pending(ALICE)
+    assert left.recipient == "carol"  # kept for a retry, and so on to `failed` in the end

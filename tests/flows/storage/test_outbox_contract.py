@@ -122,16 +122,19 @@ def test_the_index_points_at_people_with_deliveries_and_release_is_a_compare_and
 ) -> None:
     completed(store)
     completed(store, BOB)
-    taken = store.outbox.due_people(NOW, NOW + LEASE, 10)
+    # nothing to look at before the writer's lease ends (it is sending them)
+    assert store.outbox.due_people(NOW, NOW + LEASE, 10) == []
+    later = NOW + 2 * LEASE  # the lease of a batch of two
+    taken = store.outbox.due_people(later, later + LEASE, 10)
     assert sorted(k.user for k, _ in taken) == ["alice", "bob"]
-    assert store.outbox.due_people(NOW, NOW + LEASE, 10) == []  # leased
+    assert store.outbox.due_people(later, later + LEASE, 10) == []  # leased
     (alice_token,) = [t for k, t in taken if k == ALICE]
     (bob_token,) = [t for k, t in taken if k == BOB]
     store.outbox.release(ALICE, alice_token, None)
     # Bob completes another interview while his entry is taken: his release must not drop it
     completed(store, BOB, n=2)
     store.outbox.release(BOB, bob_token, None)
-    assert [k for k, _ in store.outbox.due_people(NOW + 1, NOW + LEASE, 10)] == [BOB]
+    assert [k for k, _ in store.outbox.due_people(later + 1, later + LEASE, 10)] == [BOB]
 
 
 def test_two_claimers_never_get_the_same_delivery(store: SessionStore) -> None:
@@ -225,7 +228,8 @@ def test_redis_round_trips_of_the_outbox(counted: tuple[RedisStore, type[Any]]) 
     done = lambda: store.complete(  # noqa: E731
         session(BOB, step=1), rec, expected_step=0, deliveries=deliveries, lease_until=NOW + 9
     )
-    assert round_trips(counter, done) == (1, 2)  # ZADD LT on the index + EVALSHA: one pipeline
+    # ZADD LT on the index, EVALSHA, ZADD on the index again: one pipeline
+    assert round_trips(counter, done) == (1, 3)
     marks = Settled([Mark(d.id, "sent") for d in deliveries])
     assert round_trips(counter, lambda: store.outbox.settle(BOB, marks, NOW)) == (1, 1)
     assert round_trips(counter, lambda: store.outbox.claim(BOB, NOW, 1)) == (1, 1)
@@ -258,3 +262,14 @@ def test_redis_a_session_of_the_first_release_without_v_is_continued(
     rec = record(n=1)
     redis_store.complete(session(step=5), rec, expected_step=4)
     assert redis_store.history(ALICE) == [rec]
+
+
+def test_a_retry_sooner_than_the_writers_lease_is_found_by_the_index(
+    store: SessionStore,
+) -> None:
+    """The writer holds a long lease on its batch; when it settles a retry due sooner, the
+    index must say so, or the retry would wait for the lease."""
+    _, (mine, theirs) = completed(store)  # leased until NOW + LEASE
+    settled = Settled([Mark(mine.id, "sent"), Mark(theirs.id, "retry", NOW + 10, "ratelimited")])
+    assert store.outbox.settle(ALICE, settled, NOW) == pytest.approx(NOW + 10)
+    assert [k for k, _ in store.outbox.due_people(NOW + 10, NOW + 10 + LEASE, 10)] == [ALICE]
