@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
 
 import pytest
 from rich.console import Console
@@ -13,22 +12,9 @@ from rich.console import Console
 from bot.console import run_console
 from flows.personas import persona
 from flows.storage.redis_store import RedisStore
-from tests.bot.slack_env import Bot, Person, blocks_text, running_bot
+from tests.bot.slack_env import Bot, Person, blocks_text
 from tests.bot.test_console import script
 from tests.counting import count_planning
-from tests.slack_mock import MockSlackApi
-
-
-@pytest.fixture
-def api() -> Iterator[MockSlackApi]:
-    with MockSlackApi() as mock:
-        yield mock
-
-
-@pytest.fixture
-def bot(api: MockSlackApi, redis_store: RedisStore, redis_url: str) -> Iterator[Bot]:
-    with running_bot(api, redis_store, redis_url) as running:
-        yield running
 
 
 def test_an_answer_click_plans_once_and_formats_one_answer(

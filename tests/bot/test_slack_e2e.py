@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from bot import ids
 from flows.personas import persona
@@ -18,18 +15,6 @@ from tests.bot.slack_env import Bot, FakeNow, Person, blocks_text, running_bot
 from tests.slack_mock import Call, MockSlackApi
 
 TEAM = "T0001"
-
-
-@pytest.fixture
-def api() -> Iterator[MockSlackApi]:
-    with MockSlackApi() as mock:
-        yield mock
-
-
-@pytest.fixture
-def bot(api: MockSlackApi, redis_store: RedisStore, redis_url: str) -> Iterator[Bot]:
-    with running_bot(api, redis_store, redis_url) as running:
-        yield running
 
 
 def answer_until_review(person: Person, specialty: str, level: int) -> Call:

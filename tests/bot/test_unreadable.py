@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -15,10 +14,9 @@ from redis.typing import EncodableT, FieldT
 
 from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
-from tests.bot.slack_env import Bot, Person, blocks_text, running_bot
+from tests.bot.slack_env import Bot, Person, blocks_text
 from tests.bot.test_slack_e2e import finish_interview
 from tests.flows.storage.test_contract import asking, record, session
-from tests.slack_mock import MockSlackApi
 
 TEAM = "T0001"
 UNREADABLE_ROW = "読み取れないデータ（新しい版で保存された可能性）"
@@ -32,18 +30,6 @@ def key(user: str) -> PersonKey:
 def newer(document: str) -> str:
     """What a newer release would store: the same document, schema_version 2, a new field."""
     return json.dumps({**json.loads(document), "schema_version": 2, "shift": "夜勤"})
-
-
-@pytest.fixture
-def api() -> Iterator[MockSlackApi]:
-    with MockSlackApi() as mock:
-        yield mock
-
-
-@pytest.fixture
-def bot(api: MockSlackApi, redis_store: RedisStore, redis_url: str) -> Iterator[Bot]:
-    with running_bot(api, redis_store, redis_url) as running:
-        yield running
 
 
 def test_team_summary_shows_one_row_for_unreadable_data(

@@ -14,7 +14,7 @@ from flows.outbox import (
     SendResult,
     result_deliveries,
 )
-from flows.session import ResultRecord
+from flows.session import PersonKey, ResultRecord
 from flows.storage.base import SessionStore
 from flows.storage.redis_store import RedisStore
 from tests.flows.storage.test_contract import ALICE, T0, record, session
@@ -58,6 +58,18 @@ def queue(store: SessionStore, managers: tuple[str, ...] = ("carol",)) -> Result
 
 def drainer(store: SessionStore, sender: Sender, record_of: RecordLookup, at: float = NOW) -> Drain:
     return Drain(store.outbox, sender, record_of, lambda: at, POLICY, admins=["admin"])
+
+
+def queue_bob(store: SessionStore) -> tuple[PersonKey, ResultRecord]:
+    """A second person (also managed by carol) whose writer died before sending."""
+    bob = ALICE.model_copy(update={"user": "bob"})
+    store.save(session(bob, step=0), expected_step=None)
+    rec = record(bob, n=0).model_copy(update={"interview_id": "iv-bob"})
+    deliveries = result_deliveries(rec, ["carol"], [])
+    store.complete(
+        session(bob, step=1), rec, expected_step=0, deliveries=deliveries, lease_until=NOW
+    )
+    return bob, rec
 
 
 def drain(store: SessionStore, sender: Sender, at: float, rec: ResultRecord | None) -> int:
@@ -167,16 +179,7 @@ def test_a_long_round_reads_the_clock_for_each_person(store: SessionStore) -> No
     """A person drained late in a round is leased from when their turn came, not from when
     the round began: otherwise another replica could claim what is being sent."""
     rec_a = queue(store)
-    bob = ALICE.model_copy(update={"user": "bob"})
-    store.save(session(bob, step=0), expected_step=None)
-    rec_b = record(bob, n=0).model_copy(update={"interview_id": "iv-bob"})
-    store.complete(
-        session(bob, step=1),
-        rec_b,
-        expected_step=0,
-        deliveries=result_deliveries(rec_b, ["carol"], []),
-        lease_until=NOW,
-    )
+    bob, rec_b = queue_bob(store)
     clock = {"now": NOW}
     stolen: list[str] = []
 
@@ -196,16 +199,7 @@ def test_a_long_round_reads_the_clock_for_each_person(store: SessionStore) -> No
 
 def test_a_send_that_raises_is_retried_and_stalls_nobody_else(store: SessionStore) -> None:
     rec = queue(store)
-    bob = ALICE.model_copy(update={"user": "bob"})
-    store.save(session(bob, step=0), expected_step=None)
-    rec_b = record(bob, n=0).model_copy(update={"interview_id": "iv-bob"})
-    store.complete(
-        session(bob, step=1),
-        rec_b,
-        expected_step=0,
-        deliveries=result_deliveries(rec_b, ["carol"], []),
-        lease_until=NOW,
-    )
+    _, rec_b = queue_bob(store)
 
     class Raising(Sender):
         def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
