@@ -87,11 +87,11 @@ from benchmarks.slack_users import (
     interview,
     replay,
 )
+from benchmarks.team_steps import persona_interview
 from benchmarks.tls import make_certificates
 from flows.facts import to_json_value
-from flows.interview import Command, Interview
-from flows.personas import persona
-from flows.session import PersonKey, Phase
+from flows.interview import Interview
+from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
 from framework_data.loader import load_default
 
@@ -112,6 +112,7 @@ class Config:
     threads: int = 16
     team: int = 1000
     team_repeats: int = 5
+    team_sizes: tuple[int, ...] = (100, 1000, 5000)  # the read model (benchmarks/team_steps.py)
     saturation_users: int = 100
     saturation_seconds: float = 20.0
     duplicate_rate: float = 0.03
@@ -435,7 +436,7 @@ async def team_summary(run: Run, cfg: Config, srv: Servers) -> dict[str, Any]:
         for _ in range(cfg.team_repeats):
             await once(srv.bot)
         await asyncio.to_thread(recording.stop)
-    breakdown = await asyncio.to_thread(team_breakdown, run)
+    breakdown = await asyncio.to_thread(team_breakdown, run, cfg)
     await asyncio.sleep(0.2)
     turns, before = run.turns.turns, run.probe.counters()
     counted = await once(run.counted_bot)
@@ -466,17 +467,7 @@ def fill_team(run: Run, cfg: Config) -> int:
         if run.store.latest(key) or run.store.load(key) is not None:
             continue
         plan = plan_for(cfg, user, i)
-        facts = persona(plan.specialty, plan.level)
-        first = interview_.new_session(key, f"fill{i}", now)
-        session = interview_.handle(
-            first, Command(action="choose", specialty=plan.specialty), now
-        ).session
-        while session.state is not Phase.REVIEWING:
-            value = facts[session.current or ""]
-            raw = str(value) if type(value) is int else to_json_value(value)
-            cmd = Command(action="answer", fact=session.current, value=raw)
-            session = interview_.handle(session, cmd, now).session
-        done = interview_.handle(session, Command(action="confirm"), now)
+        session, done, _ = persona_interview(interview_, key, plan.specialty, plan.level, now)
         assert done.record is not None
         run.store.save(session, expected_step=None)
         run.store.complete(done.session, done.record, expected_step=session.step)
@@ -484,17 +475,21 @@ def fill_team(run: Run, cfg: Config) -> int:
     return filled
 
 
-def team_breakdown(run: Run) -> dict[str, float]:
-    """benchmarks/team_steps.py in a fresh process (this one is busy and full of objects)."""
+def team_breakdown(run: Run, cfg: Config) -> dict[str, Any]:
+    """benchmarks/team_steps.py in a fresh process (this one is busy and full of objects):
+    the read model at each of `cfg.team_sizes`, beside its raw-read floor, by size."""
+    sizes = ",".join(map(str, cfg.team_sizes))
+    if not sizes:
+        return {}
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.team_steps", run.probe.url, TEAM_ID, BOSS],
+        [sys.executable, "-m", "benchmarks.team_steps", run.probe.url, "--sizes", sizes],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    steps: dict[str, float] = json.loads(done.stdout)
+    steps: dict[str, Any] = json.loads(done.stdout)
     return steps
 
 
@@ -878,6 +873,11 @@ def parse(argv: list[str]) -> tuple[Config, argparse.Namespace]:
     parser.add_argument("--threads", type=int, default=defaults.threads)
     parser.add_argument("--team", type=int, default=defaults.team, help="reports of the manager")
     parser.add_argument("--team-repeats", type=int, default=defaults.team_repeats)
+    parser.add_argument(
+        "--team-sizes",
+        default=",".join(map(str, defaults.team_sizes)),
+        help="team sizes for the read-model figures (benchmarks/team_steps.py)",
+    )
     parser.add_argument("--saturation-users", type=int, default=defaults.saturation_users)
     parser.add_argument("--saturation-seconds", type=float, default=defaults.saturation_seconds)
     parser.add_argument(
@@ -913,6 +913,7 @@ def parse(argv: list[str]) -> tuple[Config, argparse.Namespace]:
         threads=args.threads,
         team=args.team,
         team_repeats=args.team_repeats,
+        team_sizes=tuple(int(n) for n in args.team_sizes.split(",") if n.strip()),
         saturation_users=min(args.saturation_users, max(1, args.interviews)),
         saturation_seconds=args.saturation_seconds,
         floors=not args.no_floor,

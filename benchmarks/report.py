@@ -22,6 +22,11 @@ ACK_P99_MS = 10.0
 ROUND_TRIPS = 2
 MEMORY_BYTES = 4096
 TEAM_MS = 200.0
+# Issue 9, the team summary's read model (benchmarks/team_steps.py)
+TEAM_READ_MS = 50.0  # 1,000 reports, everything but the Slack calls
+TEAM_VS_RAW = 8.0  # against a raw pipeline read of as many summaries
+TEAM_GROWTH = 6.0  # 1,000 → 5,000 reports
+FINISHED_BYTES = 5 * 1024
 # Issue 9: over TLS, against the floor; CPU per click over TLS against plain HTTP.
 NEXT_VS_FLOOR = 1.5
 SATURATION_VS_FLOOR = 0.7
@@ -184,6 +189,7 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, str]]:
             verdict(team_ms, TEAM_MS),
         )
     )
+    rows += read_model_targets(team.get("breakdown_ms", {}))
     rows.append(
         (
             "answers lost / applied twice: zero",
@@ -193,6 +199,75 @@ def targets(r: dict[str, Any]) -> list[tuple[str, str, str]]:
         )
     )
     return rows
+
+
+def read_model_targets(sizes: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The team summary's targets, from benchmarks/team_steps.py's figures by size."""
+    one, five = sizes.get("1000"), sizes.get("5000")
+    if one is None:
+        return []
+    rows = [
+        (
+            "team summary, 1,000 reports, all but the Slack calls (median) ≤ 50 ms",
+            ms(one["team"]),
+            verdict(one["team"], TEAM_READ_MS),
+        ),
+        (
+            "team summary, 1,000 reports ≤ 8× a raw pipeline read of 1,000 summaries",
+            f"{ratio(one['team'], one['raw'])} ({ms(one['team'])} against {ms(one['raw'])})",
+            met(share(one["team"], one["raw"]) <= TEAM_VS_RAW),
+        ),
+    ]
+    if five is not None:
+        growth = share(five["team"], one["team"])
+        rows.append(
+            (
+                "team summary, 1,000 → 5,000 reports ≤ 6× (no worse than linear)",
+                f"{growth:.1f}× ({ms(one['team'])} → {ms(five['team'])})",
+                met(growth <= TEAM_GROWTH),
+            )
+        )
+    done = one["bytes"]["finished_max"]
+    rows.append(
+        (
+            "Redis memory per finished interview (history, latest, summary) ≤ 5 KB",
+            f"{one['bytes']['finished_mean']:.0f} B mean / {done} B max",
+            verdict(done, FINISHED_BYTES, "B"),
+        )
+    )
+    return rows
+
+
+def read_model_table(sizes: dict[str, Any]) -> list[str]:
+    """The team summary at each size beside its floor, and the bytes per person."""
+    if not sizes:
+        return []
+    lines = [
+        "| team summary (`benchmarks/team_steps.py`, median) | "
+        + " | ".join(f"{int(n):,} reports" for n in sizes)
+        + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
+    for key, label in (
+        ("raw", "floor: raw pipeline read of the summaries (`GET` each, replies not parsed)"),
+        ("summaries", "`store.summaries` (summaries and session fields, parsed)"),
+        ("team", "`/itss team` but the Slack calls (roster, summaries, rows, Block Kit, CSV)"),
+    ):
+        lines.append(f"| {label} | " + " | ".join(ms(v[key]) for v in sizes.values()) + " |")
+    lines.append(
+        "| team summary ÷ floor | "
+        + " | ".join(ratio(v["team"], v["raw"]) for v in sizes.values())
+        + " |"
+    )
+    b = next(iter(sizes.values()))["bytes"]
+    lines += [
+        "",
+        f"Bytes in Redis (`MEMORY USAGE`) per person: an interview in progress "
+        f"{b['open_mean']:.0f} B mean / {b['open_max']} B max (the session hash); a finished "
+        f"interview {b['finished_mean']:.0f} B mean / {b['finished_max']} B max (history "
+        f"entry, latest entry and the {b['summary_mean']:.0f} B summary key).",
+    ]
+    return lines
 
 
 def transport_rows(r: dict[str, Any]) -> list[list[str]]:
@@ -317,6 +392,8 @@ def section(r: dict[str, Any]) -> str:
         f"| over {names[0]} | |",
         "|---|---:|",
         *(f"| {' | '.join(row)} |" for row in other_rows(r)),
+        "",
+        *read_model_table(r["team"].get("breakdown_ms", {})),
         "",
         *findings(r),
         *details(r),

@@ -168,13 +168,7 @@ def _inflight(r: dict[str, Any], t: str) -> list[str]:
 def _team(r: dict[str, Any]) -> list[str]:
     team = r["team"]
     med = team["median"]
-    bd = team.get("breakdown_ms", {})
-    if not bd:
-        return []
-    steps = ", ".join(f"{k} {v:.0f} ms" for k, v in bd.items() if k != "members")
-    full = bd.get("snapshot with pydantic validation", math.nan)
-    parse = full - bd.get("snapshot pipeline, replies not parsed", math.nan)
-    collector = full - bd.get("the same, cyclic GC paused", math.nan)
+    sizes = team.get("breakdown_ms", {})
     pages = med.get("users_list_last", math.nan) - med.get("users_list_first", math.nan)
     text = (
         f"- **Team summary.** {team['members']:,} reports ({team.get('filled', 0):,} of "
@@ -182,15 +176,20 @@ def _team(r: dict[str, Any]) -> list[str]:
         f"run or an interview in progress): {ms(med['last_post'] * 1000)} "
         f"to the summary message, {ms(med['csv_uploaded'] * 1000)} to the CSV; Redis "
         f"{team['round_trips']} round trips (roster HGETALL, then one pipeline of "
-        f"{sum(team['commands'].values()) - 1:,} commands). The same steps timed one by "
-        "one in a fresh process against the same Redis (`benchmarks/team_steps.py`): "
-        f"{steps}. users.list for the CSV names: {med.get('users_list_calls', 0):.0f} pages, "
-        f"{ms(pages * 1000)} between the first and last page. So the one pipeline is not the "
-        f"cost: turning the replies into pydantic models takes {ms(parse)} of the snapshot, "
-        f"and {ms(collector)} of that is Python's cyclic garbage collector, which runs again "
-        "and again over the growing graph of models (each stored result is a full "
-        "ResultRecord, every missing criterion with its seed text, about 10 KB of JSON)."
+        f"{sum(team['commands'].values()) - 1:,} commands: `GET summary` and `HMGET session "
+        f"step sp` per report). users.list for the CSV names: "
+        f"{med.get('users_list_calls', 0):.0f} pages, {ms(pages * 1000)} between the first "
+        "and last page."
     )
+    if "1000" in sizes:
+        one = sizes["1000"]
+        text += (
+            " The read model alone, in a fresh process (`benchmarks/team_steps.py`, table "
+            f"above): 1,000 reports {ms(one['team'])}, of which `store.summaries` "
+            f"{ms(one['summaries'])}, against {ms(one['raw'])} for the raw read of 1,000 "
+            "summaries; each summary is one small JSON string written by the completion, so "
+            "nothing the size of a verdict tree is read or parsed."
+        )
     prof = r.get("profile", {}).get("team")
     if prof and prof["samples"]:
         top = ", ".join(f"{k} {v:.0%}" for k, v in list(prof["functions"].items())[:4])

@@ -137,6 +137,41 @@ def console(
         ) from exc
 
 
+@app.command()
+def migrate(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would change; write nothing.")
+    ] = False,
+    prefix: Annotated[str, typer.Option(help="Key prefix (the Slack app's is itss).")] = "itss",
+) -> None:
+    """Rewrite results stored by earlier releases in this release's format (REDIS_URL).
+
+    Optional: every reader takes the older format, this makes it small (docs/storage.md)."""
+    import os
+
+    from flows.storage import StoreUnavailableError
+    from flows.storage.redis_migrate import migrate as run_migration
+    from flows.storage.redis_store import RedisStore
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        raise _fail("REDIS_URL is not set: it names the Redis whose data is migrated.")
+    try:
+        store = RedisStore.from_url(url, prefix=prefix)
+        report = run_migration(store, dry_run=dry_run)
+    except StoreUnavailableError as exc:
+        raise _fail(f"Redis に接続できません（{exc.where}）。何も変更していません。") from exc
+    except ValueError as exc:
+        raise _fail(f"{exc}") from exc
+    verb = "would rewrite" if dry_run else "rewrote"
+    typer.echo(
+        f"{report.people} people with results: {verb} {report.records} records and "
+        f"{'would write' if dry_run else 'wrote'} {report.summaries} summaries; "
+        f"{report.unreadable} unreadable values left as they are; results "
+        f"{report.bytes_before:,} → {report.bytes_after:,} bytes of JSON."
+    )
+
+
 @framework_app.command("validate")
 def framework_validate(file: Annotated[Path, typer.Argument(help="Framework YAML file.")]) -> None:
     """Validate a framework YAML; each error names the path of the bad field."""

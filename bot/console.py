@@ -10,6 +10,7 @@ from rich.panel import Panel
 
 from bot.terminal import print_result
 from flows.interview import Command, Interview, Outcome
+from flows.results import result_of
 from flows.service import InterviewService
 from flows.session import InterviewSession, PersonKey, Phase
 from flows.storage.base import SessionStore
@@ -177,10 +178,11 @@ class ConsoleInterview:
         outcome = self.service.act(self.key, Command(action="confirm", step=session.step))
         if outcome.record is None:
             return self._report(outcome)
-        print_result(self.console, outcome.record.result)
+        result = result_of(outcome.record, self.framework)
+        print_result(self.console, result)
         for dim, note in outcome.record.notes.items():
             self.console.print(f"根拠メモ（{dim}）: {note}")
-        self.console.print(Panel(f"判定フレームワーク: {outcome.record.result.framework_source}"))
+        self.console.print(Panel(f"判定フレームワーク: {result.framework_source}"))
         return None
 
     def _note(self, session: InterviewSession, r: ReviewView) -> Screen:

@@ -67,9 +67,9 @@ class SlackSender:
         fw = self.ctx.framework
         if delivery.kind in ("result", "result_manager"):
             assert record is not None
-            result = record.result
             manager = delivery.kind == "result_manager"
-            text = f"判定結果: {result.specialty_name} レベル {result.level}"
+            name = fw.specialty(record.specialty).name
+            text = f"判定結果: {name} レベル {record.verdict.level}"
             if manager:
                 text = f"<@{record.user}> さんの{text}"
             return {"text": text, "blocks": result_blocks(record, fw, for_manager=manager)}

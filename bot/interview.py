@@ -130,8 +130,10 @@ def act(ctx: BotContext, click: Click, cmd: Command) -> None:
     after = outcome.session
     if outcome.record is not None:
         ctx.courier.send_now(after.key, outcome.deliveries, outcome.record)
-        result = outcome.record.result
-        shown = f"{result.specialty_name} レベル {result.level}"
+        record = outcome.record
+        shown = (
+            f"{interview.framework.specialty(record.specialty).name} レベル {record.verdict.level}"
+        )
         blocks = answered(len(after.asked), "回答を確定しました", shown)
         _edit(ctx, channel, ts, shown, blocks)
         return

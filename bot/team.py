@@ -13,41 +13,44 @@ from bot.context import BotContext, log
 from bot.csv_export import to_csv
 from bot.people import Directory, NotAUser, user_id
 from flows.session import PersonKey
-from flows.storage.base import MemberSnapshot
+from flows.storage.base import MemberSummary
 
 UNREADABLE_ROW = "読み取れないデータ（新しい版で保存された可能性）"
 
 
-def team_rows(ctx: BotContext, snapshots: dict[str, MemberSnapshot]) -> list[TeamRow]:
+def team_rows(ctx: BotContext, summaries: dict[str, MemberSummary]) -> list[TeamRow]:
     """One row a person; one whose stored data could not be read (a newer version's, or
     corrupt) says so in its status instead of showing what could be read of it."""
     rows = []
-    for user, snap in sorted(snapshots.items()):
-        if snap.unreadable:
+    for user, member in sorted(summaries.items()):
+        if member.unreadable:
             rows.append(TeamRow(user, "-", "-", "-", UNREADABLE_ROW, "-"))
             continue
-        latest = max(snap.latest.values(), key=lambda r: r.completed_at, default=None)
-        if snap.session is not None and snap.session.in_progress:
-            status = "回答中"
-        else:
-            status = "完了" if latest is not None else "未着手"
+        latest = member.latest
+        status = "回答中" if member.in_progress else "完了" if latest is not None else "未着手"
         if latest is not None:
             rows.append(
                 TeamRow(
                     user,
-                    latest.result.specialty_name,
-                    str(latest.result.level),
+                    _specialty_name(ctx, latest.specialty),
+                    str(latest.level),
                     latest.completed_at.strftime("%Y-%m-%d"),
                     status,
-                    str(len(latest.result.missing)),
+                    str(latest.missing),
                 )
             )
         else:
-            specialty = ""
-            if snap.session is not None and snap.session.specialty:
-                specialty = ctx.framework.specialty(snap.session.specialty).name
-            rows.append(TeamRow(user, specialty or "-", "-", "-", status, "-"))
+            specialty = member.specialty_in_progress
+            name = _specialty_name(ctx, specialty) if specialty else "-"
+            rows.append(TeamRow(user, name, "-", "-", status, "-"))
     return rows
+
+
+def _specialty_name(ctx: BotContext, specialty: str) -> str:
+    try:
+        return ctx.framework.specialty(specialty).name
+    except KeyError:  # a specialty a later framework no longer has
+        return specialty
 
 
 def user_names(ctx: BotContext, wanted: set[str]) -> dict[str, str]:
@@ -143,7 +146,7 @@ def send_team_summary(
             else f"名簿に <@{manager}> さんの部下は登録されていません。",
         )
         return
-    rows = team_rows(ctx, ctx.store.snapshot(key.team, members))
+    rows = team_rows(ctx, ctx.store.summaries(key.team, members))
     channel = ctx.dm_channel(key.user)
     for blocks in team_messages(rows):
         ctx.client.chat_postMessage(

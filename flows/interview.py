@@ -18,6 +18,7 @@ from flows.machine import EventNotAllowedError, advance
 from flows.numbers import AnswerError
 from flows.outbox import Delivery
 from flows.planner import Plan, plan
+from flows.results import record_of
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.text import clean
 from flows.views import AnswerLine, Evidence, QuestionView, Recorded, ReviewView, View
@@ -291,14 +292,5 @@ class Interview:
         advance(s, "confirm")
         s.current = None
         assert s.specialty is not None
-        record = ResultRecord(
-            interview_id=s.id,
-            team=s.team,
-            user=s.user,
-            specialty=s.specialty,
-            completed_at=now,
-            result=self.result(s),
-            answers=dict(s.answers),
-            notes=dict(s.notes),
-        )
+        record = record_of(s, self.result(s), now)
         return _Applied(record=record)

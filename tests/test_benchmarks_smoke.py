@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_load_harness_runs_whole_interviews_over_https_and_http(tmp_path: Path) -> None:
     out, figures = tmp_path / "benchmarks.md", tmp_path / "figures.json"
     argv = [str(ROOT / "benchmarks" / "run"), "--interviews", "3", "--think", "0.05",
-            "--team", "20", "--team-repeats", "1", "--saturation-seconds", "1",
+            "--team", "20", "--team-repeats", "1", "--team-sizes", "20", "--saturation-seconds", "1",
             "--concurrency", "2", "--concurrency-seconds", "0.5",
             "--duplicates", "0.3", "--out", str(out), "--json", str(figures)]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
@@ -38,6 +38,11 @@ def test_load_harness_runs_whole_interviews_over_https_and_http(tmp_path: Path) 
     assert result["bot_errors"] == 0
     assert result["accounting"]["answer"]["round_trips"] > 0
     assert result["team"]["round_trips"] > 0
+    read_model = result["team"]["breakdown_ms"]["20"]
+    assert read_model["members"] == 20
+    assert read_model["raw"] > 0
+    assert read_model["team"] > 0
+    assert 0 < read_model["bytes"]["summary_mean"] < read_model["bytes"]["finished_mean"]
     assert result["transports"] == ["https", "http"]
     served = result["fake_requests_by_transport"]
     for t in ("https", "http"):
@@ -51,3 +56,4 @@ def test_load_harness_runs_whole_interviews_over_https_and_http(tmp_path: Path) 
     assert "| HTTPS: bot | floor | bot ÷ floor | plain HTTP: bot | floor | bot ÷ floor |" in section
     assert "| CPU per click over HTTPS ≤ 1.5× over plain HTTP" in section
     assert "| 2 requests in flight: interactions per second |" in section
+    assert "| team summary ÷ floor |" in section

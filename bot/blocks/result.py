@@ -12,6 +12,7 @@ from bot.blocks.common import (
     split_sections,
 )
 from flows.facts import show_value
+from flows.results import rejudged, result_of
 from flows.rules import Status
 from flows.session import ResultRecord
 from flows.text import clean
@@ -27,12 +28,19 @@ def completed_date(record: ResultRecord) -> str:
 def result_blocks(
     record: ResultRecord, framework: Framework, *, for_manager: bool = False
 ) -> list[Block]:
-    result = record.result
+    result = result_of(record, framework)
     who = f"<@{record.user}> さんの" if for_manager else "あなたの"
     blocks: list[Block] = [
         header(f"ITSS 判定結果: {result.specialty_name} レベル {result.level}"),
         section(f"{who}判定は *レベル {result.level}* です（{completed_date(record)}）。"),
     ]
+    if rejudged(record, result):
+        blocks.append(
+            context(
+                f"完了時の判定はレベル {record.verdict.level} でした。判定規則の更新により、"
+                f"同じ回答が現在はレベル {result.level} と判定されます。"
+            )
+        )
     if not result.decided:
         blocks.append(
             context(

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flows.storage.base import (
     EventStore,
     InterviewStore,
-    MemberSnapshot,
+    MemberSummary,
     RosterStore,
     SessionStore,
     StaleWriteError,
@@ -18,7 +18,7 @@ from flows.storage.memory import MemoryStore
 __all__ = [
     "EventStore",
     "InterviewStore",
-    "MemberSnapshot",
+    "MemberSummary",
     "MemoryStore",
     "RosterStore",
     "SessionStore",

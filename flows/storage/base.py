@@ -10,12 +10,12 @@ backends apply before writing, and the default lifetimes of what expires.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from flows.outbox import Delivery, OutboxStore
-from flows.session import InterviewSession, PersonKey, ResultRecord
+from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
 
 DEFAULT_SESSION_TTL = 30 * 86400  # an interview in progress: 30 days after its last save
 SENT_TTL_SECONDS = 30 * 86400  # "already sent" marks of the outbox, after the last send
@@ -49,16 +49,24 @@ class UnreadableRecordError(ValueError):
 
 
 @dataclass(frozen=True)
-class MemberSnapshot:
-    """What a team summary needs of one person: the interview in progress and latest results.
+class MemberSummary:
+    """What a team summary shows of one person: their latest result in brief, and whether an
+    interview is in progress (and in which specialty, None before one is chosen).
 
     `unreadable` names the stored values of the person that could not be read (a newer
-    version's or corrupt ones, see UnreadableRecordError); they are left out of `session` and
-    `latest`, so a summary shows the person as unreadable instead of guessing."""
+    version's or corrupt ones, see UnreadableRecordError); what they would have told is left
+    out, so a summary shows the person as unreadable instead of guessing."""
 
-    session: InterviewSession | None
-    latest: Mapping[str, ResultRecord] = field(default_factory=dict)  # by specialty
+    latest: ResultSummary | None = None
+    in_progress: bool = False
+    specialty_in_progress: str | None = None
     unreadable: tuple[str, ...] = ()
+
+
+def latest_summary(records: Iterable[ResultRecord]) -> ResultSummary | None:
+    """The summary of the most recently completed of `records` (None for none)."""
+    last = max(records, key=lambda r: r.completed_at, default=None)
+    return None if last is None else last.summary()
 
 
 # ------------------------------------------------------------------ checks shared by backends
@@ -136,7 +144,8 @@ class InterviewStore(Protocol):
         lease_until: float = 0.0,
     ) -> None:
         """Atomically: CAS-check the session, delete it, append `record` to the person's
-        history, make it their latest result for its specialty and queue `deliveries` in
+        history, make it their latest result for its specialty and their summary (what
+        `summaries` reads) and queue `deliveries` in
         the person's outbox, claimed by the caller until `lease_until` (epoch seconds) so
         it sends them at once; if it does not, any drain sends them after that. The person
         is put in the outbox index before (never after) the deliveries are written.
@@ -156,14 +165,17 @@ class InterviewStore(Protocol):
         (and logged)."""
         ...
 
-    def snapshot(self, team: str, users: Sequence[str]) -> dict[str, MemberSnapshot]:
-        """Sessions and latest results of many people of one team, in one round trip, by
-        user id (each user once). A value that cannot be read costs only its own part: it is
-        named in that person's `unreadable`. ValueError for an invalid team or user id."""
+    def summaries(self, team: str, users: Sequence[str]) -> dict[str, MemberSummary]:
+        """What a team summary shows of many people of one team, by user id (each user once):
+        the summary `complete` wrote with their latest result, and whether an interview is in
+        progress — a few bytes per person, in one round trip on data this release wrote
+        (data of the first releases costs one more: docs/storage.md#migrations). A value that
+        cannot be read costs only its own part: it is named in that person's `unreadable`.
+        ValueError for an invalid team or user id."""
         ...
 
     def forget(self, key: PersonKey) -> None:
-        """Delete everything stored about the person (session, history, latest, outbox,
+        """Delete everything stored about the person (session, history, latest, summary, outbox,
         their own roster row as a member; rows naming them as a manager stay). Idempotent:
         deleting what is not there is no error, so a retry after StoreUnavailableError
         completes it."""

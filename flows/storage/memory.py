@@ -16,11 +16,12 @@ from flows.outbox import Delivery
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
     DEFAULT_SESSION_TTL,
-    MemberSnapshot,
+    MemberSummary,
     StaleWriteError,
     check_assignments,
     check_completion,
     check_team,
+    latest_summary,
 )
 from flows.storage.memory_outbox import MemoryOutbox
 
@@ -151,20 +152,18 @@ class MemoryStore:
                 sp: r.model_copy(deep=True) for sp, r in self._latest.get(_person(key), {}).items()
             }
 
-    def snapshot(self, team: str, users: Sequence[str]) -> dict[str, MemberSnapshot]:
+    def summaries(self, team: str, users: Sequence[str]) -> dict[str, MemberSummary]:
         keys = [PersonKey(team=team, user=user) for user in users]  # as Redis: valid ids only
-        out: dict[str, MemberSnapshot] = {}
+        out: dict[str, MemberSummary] = {}
         with self._lock:
             now = self._clock()
             for key in keys:
-                person, user = _person(key), key.user
+                person = _person(key)
                 session = self._current(person, now)
-                out[user] = MemberSnapshot(
-                    session=None if session is None else session.model_copy(deep=True),
-                    latest={
-                        sp: r.model_copy(deep=True)
-                        for sp, r in self._latest.get(person, {}).items()
-                    },
+                out[key.user] = MemberSummary(
+                    latest=latest_summary(self._latest.get(person, {}).values()),
+                    in_progress=session is not None,
+                    specialty_in_progress=None if session is None else session.specialty,
                 )
         return out
 

@@ -1,14 +1,16 @@
 """Every key name of the Redis store, in one place (the layout: docs/storage.md#keys).
 
 `P` is the prefix (`itss` by default), `T`/`U` the Slack team and user ids. All keys of one
-person share the Redis Cluster hash tag `{T:U}` (session, history, latest, outbox), so the
+person share the Redis Cluster hash tag `{T:U}` (session, history, latest, summary, outbox), so the
 multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `{T}`:
 
     P:{T:U}:session   HASH  step → "12", data → InterviewSession JSON, op → id of the save
-                            that wrote it, v → the writer's schema_version. Expires
+                            that wrote it, v → the writer's schema_version, sp → the
+                            specialty ("" before it is chosen). Expires
                             session_ttl_seconds (30 days) after the last save.
     P:{T:U}:history   LIST  ResultRecord JSON, oldest first (RPUSH). Never expires.
     P:{T:U}:latest    HASH  specialty → ResultRecord JSON. Never expires.
+    P:{T:U}:summary   STRING  ResultSummary JSON of the latest result. Never expires.
     P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
     P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
     P:{T:U}:outbox…   the person's outbox and P:outbox:index: see flows.storage.redis_outbox
@@ -44,6 +46,9 @@ class RedisKeys:
 
     def latest_key(self, key: PersonKey) -> str:
         return f"{self._person(key)}:latest"
+
+    def summary_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:summary"
 
     def roster_key(self, team: str) -> str:
         """ValueError for an invalid team id: it would break the hash tag."""

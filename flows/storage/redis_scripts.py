@@ -45,9 +45,11 @@ UNAVAILABLE = (
 CLUSTER_SCHEME = "redis+cluster://"
 
 # KEYS[1] session; ARGV: expected step ("" = must be absent), new step, data, ttl, op id,
-# schema version of the writer. 1 = written; 2 = this very save was already written (redis-py
-# resent it after the connection dropped before the reply came); 0 = stale; 3 = the stored
-# session was written by a newer version (field `v`), which an older writer never replaces.
+# schema version of the writer, specialty ("" = not chosen yet; field `sp`, what a team
+# summary reads instead of the data). 1 = written; 2 = this very save was already written
+# (redis-py resent it after the connection dropped before the reply came); 0 = stale; 3 = the
+# stored session was written by a newer version (field `v`), which an older writer never
+# replaces.
 SAVE = """
 local cur = redis.call('HGET', KEYS[1], 'step')
 local ok
@@ -57,17 +59,19 @@ if not ok then
   return 0
 end
 if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > tonumber(ARGV[6]) then return 3 end
-redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5], 'v', ARGV[6])
+redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5], 'v', ARGV[6],
+  'sp', ARGV[7])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return 1
 """
 
-# KEYS[1] session, KEYS[2] history, KEYS[3] latest, KEYS[4..7] the person's outbox (outbox,
-# due, sent, failed: flows.storage.redis_outbox); ARGV: expected step, record, specialty,
-# schema version, delivery count, then (id, json, due ms) per delivery, queued as claimed by
-# the writer (attempt 1) so it sends them at once. 2 = already completed with this very
-# record (a retry); a second RPUSH would duplicate it. 3 = the session is a newer version's.
-# A `latest` entry of a newer version is kept (the record still joins the history).
+# KEYS[1] session, KEYS[2] history, KEYS[3] latest, KEYS[4] summary, KEYS[5..8] the
+# person's outbox (outbox, due, sent, failed: flows.storage.redis_outbox); ARGV: expected
+# step, record, specialty, session schema version, record schema version, summary, delivery
+# count, then (id, json, due ms) per delivery, queued as claimed by the writer (attempt 1) so
+# it sends them at once. 2 = already completed with this very record (a retry); a second
+# RPUSH would duplicate it. 3 = the session is a newer version's. A `latest` entry or a
+# summary of a newer version is kept (the record still joins the history).
 COMPLETE = (
     ENQUEUE_LUA
     + """
@@ -77,14 +81,19 @@ if cur ~= ARGV[1] then
   if cur == false and redis.call('LINDEX', KEYS[2], -1) == ARGV[2] then return 2 end
   return 0
 end
-local mine = tonumber(ARGV[4])
-if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > mine then return 3 end
+if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > tonumber(ARGV[4]) then return 3 end
+local function version(doc)
+  return doc and tonumber(string.match(doc, '"schema_version":%s*(%d+)')) or 0
+end
 redis.call('DEL', KEYS[1])
 redis.call('RPUSH', KEYS[2], ARGV[2])
-local latest = redis.call('HGET', KEYS[3], ARGV[3])
-local theirs = latest and tonumber(string.match(latest, '"schema_version":%s*(%d+)')) or 0
-if theirs <= mine then redis.call('HSET', KEYS[3], ARGV[3], ARGV[2]) end
-enqueue(4, 6, tonumber(ARGV[5]), 1)
+if version(redis.call('HGET', KEYS[3], ARGV[3])) <= tonumber(ARGV[5]) then
+  redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
+end
+if version(redis.call('GET', KEYS[4])) <= version(ARGV[6]) then
+  redis.call('SET', KEYS[4], ARGV[6])
+end
+enqueue(5, 8, tonumber(ARGV[7]), 1)
 return 1
 """
 )

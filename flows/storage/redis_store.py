@@ -8,25 +8,30 @@ Here are the interviews and results (InterviewStore); the roster and event claim
 Values are pydantic JSON (`model_dump_json()`) and carry `schema_version`; every value read
 is validated with its model (`flows.storage.values`). One from a newer version or corrupt is
 logged with its key and skipped where a read serves many values (history, latest, roster,
-snapshot); `load` raises UnreadableRecordError. Nothing is deleted. docs/storage.md describes
+summaries); `load` raises UnreadableRecordError. Nothing is deleted. docs/storage.md describes
 the keys, the scripts and the round trips.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import redis
 from redis.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisClusterException
 
 from flows.outbox import Delivery
-from flows.session import SCHEMA_VERSION, InterviewSession, PersonKey, ResultRecord
+from flows.session import (
+    RECORD_VERSION,
+    SESSION_VERSION,
+    InterviewSession,
+    PersonKey,
+    ResultRecord,
+    ResultSummary,
+)
 from flows.storage.base import (
     DEFAULT_SESSION_TTL,
-    MemberSnapshot,
     StaleWriteError,
     StoreUnavailableError,
     UnreadableRecordError,
@@ -34,7 +39,7 @@ from flows.storage.base import (
 )
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
-from flows.storage.redis_roster import RedisRoster
+from flows.storage.redis_results import RedisResults
 from flows.storage.redis_scripts import (
     CLAIM,
     CLUSTER_SCHEME,
@@ -44,16 +49,16 @@ from flows.storage.redis_scripts import (
     UNAVAILABLE,
     client_options,
     describe,
-    text,
 )
-from flows.storage.values import read, read_or_skip
+from flows.storage.values import read
 
 _SESSION = InterviewSession.model_validate_json
 _RECORD = ResultRecord.model_validate_json
+_SUMMARY = ResultSummary.model_validate_json
 CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
-class RedisStore(RedisRoster):
+class RedisStore(RedisResults):
     """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
     share one server, the Lua scripts make every session change a compare-and-set. Its key
     names are RedisKeys's (`store.session_key(person)`), shared with its `outbox`."""
@@ -125,7 +130,8 @@ class RedisStore(RedisRoster):
             session.model_dump_json(),
             str(self.session_ttl_seconds),
             uuid.uuid4().hex,
-            str(SCHEMA_VERSION),
+            str(SESSION_VERSION),
+            session.specialty or "",
         ]
         with self._reachable():
             status = self._save(keys=[name], args=args)
@@ -159,12 +165,20 @@ class RedisStore(RedisRoster):
         check_completion(session, record)
         key = session.key
         name = self.session_key(key)
-        keys = [name, self.history_key(key), self.latest_key(key), *self.outbox.keys(key)]
+        keys = [
+            name,
+            self.history_key(key),
+            self.latest_key(key),
+            self.summary_key(key),
+            *self.outbox.keys(key),
+        ]
         args = [
             str(expected_step),
             record.model_dump_json(),
             record.specialty,
-            str(SCHEMA_VERSION),
+            str(SESSION_VERSION),
+            str(RECORD_VERSION),
+            record.summary().model_dump_json(),
             str(len(deliveries)),
             *enqueue_args(deliveries, lease_until),
         ]
@@ -196,72 +210,18 @@ class RedisStore(RedisRoster):
         if status == 0:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
-    # ----------------------------------------------------------------- results
-
-    def history(self, key: PersonKey) -> list[ResultRecord]:
-        name = self.history_key(key)
-        with self._reachable():
-            raws = self.client.lrange(name, 0, -1)
-        records = (
-            read_or_skip(_RECORD, raw, f"{name}[{i}]", "ResultRecord") for i, raw in enumerate(raws)
-        )
-        return [r for r in records if r is not None]
-
-    def latest(self, key: PersonKey) -> dict[str, ResultRecord]:
-        name = self.latest_key(key)
-        with self._reachable():
-            raws = self.client.hgetall(name)
-        return self._latest(name, raws)[0]
-
-    @staticmethod
-    def _latest(
-        name: str, raws: Mapping[bytes | str, bytes | str]
-    ) -> tuple[dict[str, ResultRecord], list[str]]:
-        """The readable results by specialty, and where the unreadable ones are stored."""
-        out: dict[str, ResultRecord] = {}
-        unreadable: list[str] = []
-        for field, raw in raws.items():
-            specialty = text(field)
-            where = f"{name} ({specialty})"
-            record = read_or_skip(_RECORD, raw, where, "ResultRecord")
-            if record is None:
-                unreadable.append(where)
-            else:
-                out[specialty] = record
-        return out, unreadable
-
-    def snapshot(self, team: str, users: Sequence[str]) -> dict[str, MemberSnapshot]:
-        """One pipelined round trip (2 commands per user), however many users. A person with
-        an unreadable value gets the rest and its key in `unreadable`; the others are whole."""
-        keys = [PersonKey(team=team, user=user) for user in dict.fromkeys(users)]
-        if not keys:
-            return {}
-        pipe = self.client.pipeline(transaction=False)
-        for key in keys:
-            pipe.hget(self.session_key(key), "data")
-            pipe.hgetall(self.latest_key(key))
-        with self._reachable():
-            replies: list[Any] = pipe.execute()
-        out: dict[str, MemberSnapshot] = {}
-        for i, key in enumerate(keys):
-            raw, raws = replies[2 * i], replies[2 * i + 1]
-            where = f"{self.session_key(key)} (data)"
-            session = (
-                None if raw is None else read_or_skip(_SESSION, raw, where, "InterviewSession")
-            )
-            latest, unreadable = self._latest(self.latest_key(key), raws)
-            if raw is not None and session is None:
-                unreadable.insert(0, where)
-            out[key.user] = MemberSnapshot(session, latest, tuple(unreadable))
-        return out
-
     def forget(self, key: PersonKey) -> None:
-        """Delete session, history and latest, and the person's own
+        """Delete session, history, latest and summary, the outbox, and the person's own
         row of the team roster, in one pipelined round trip. Not a MULTI: the roster lives in
         another slot on Redis Cluster; both commands are idempotent, so a retry completes it.
         Rows of other members that name the person as manager stay."""
         pipe = self.client.pipeline(transaction=False)
-        names = [self.session_key(key), self.history_key(key), self.latest_key(key)]
+        names = [
+            self.session_key(key),
+            self.history_key(key),
+            self.latest_key(key),
+            self.summary_key(key),
+        ]
         for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
         pipe.hdel(self.roster_key(key.team), key.user)

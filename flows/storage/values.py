@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from flows.session import SCHEMA_VERSION
+from flows.session import SESSION_VERSION
 from flows.storage.base import UnreadableRecordError
 
 T = TypeVar("T")
@@ -24,32 +24,45 @@ T = TypeVar("T")
 log = logging.getLogger("itss.storage")
 
 
-def read(validate: Callable[[bytes | str], T], raw: bytes | str, where: str, what: str) -> T:
+def read(
+    validate: Callable[[bytes | str], T],
+    raw: bytes | str,
+    where: str,
+    what: str,
+    newest: int = SESSION_VERSION,
+) -> T:
     """`validate(raw)` (e.g. `Model.model_validate_json`); on failure UnreadableRecordError,
-    logged. `what` says what the value should be, for the log."""
+    logged. `what` says what the value should be, for the log; `newest` is the highest
+    `schema_version` of it this code reads (a higher one is a newer release's)."""
     try:
         return validate(raw)
     except ValidationError as exc:
-        error = unreadable(raw, where, f"not a valid {what}: {problem(exc)}")
+        error = unreadable(raw, where, f"not a valid {what}: {problem(exc)}", newest)
     log.warning("%s", error)
     raise error
 
 
 def read_or_skip(
-    validate: Callable[[bytes | str], T], raw: bytes | str, where: str, what: str
+    validate: Callable[[bytes | str], T],
+    raw: bytes | str,
+    where: str,
+    what: str,
+    newest: int = SESSION_VERSION,
 ) -> T | None:
     """As `read`, but None for a value that cannot be read (logged): for readers of many."""
     try:
-        return read(validate, raw, where, what)
+        return read(validate, raw, where, what, newest)
     except UnreadableRecordError:
         return None
 
 
-def unreadable(raw: bytes | str, where: str, detail: str) -> UnreadableRecordError:
+def unreadable(
+    raw: bytes | str, where: str, detail: str, newest: int = SESSION_VERSION
+) -> UnreadableRecordError:
     """Classify a value that did not validate: from a newer version, or corrupt."""
     version = schema_version(raw)
-    if version is not None and version > SCHEMA_VERSION:
-        detail = f"schema_version {version}, this version reads up to {SCHEMA_VERSION}"
+    if version is not None and version > newest:
+        detail = f"schema_version {version}, this version reads up to {newest}"
         return UnreadableRecordError(where, detail, newer=True)
     return UnreadableRecordError(where, detail, newer=False)
 

@@ -65,13 +65,12 @@ def session_at(specialty: str, level: int, answers: int) -> InterviewSession:
 
 def record(specialty: str, level: int, user: str = "U1") -> ResultRecord:
     facts = persona(specialty, level)
-    return ResultRecord(
+    return ResultRecord.judged(
+        evaluate(FW, specialty, facts),
         interview_id="i1",
         team="T1",
         user=user,
-        specialty=specialty,
         completed_at=T0,
-        result=evaluate(FW, specialty, facts),
         answers={k: to_json_value(v) for k, v in facts.items()},
         notes={"complexity": "<!channel> 基幹系 & <@U999>"},
     )

@@ -89,7 +89,7 @@ def test_every_persona_through_the_console_on_redis(
         assert "質問 1 / ≤" in proc.stdout
         if level < 5:
             assert f"レベル {level + 1} に向けて不足している根拠" in proc.stdout
-        assert [r.result.level for r in store.history(key)] == [level]
+        assert [r.verdict.level for r in store.history(key)] == [level]
         assert store.load(key) is None
     finally:
         store.forget(key)
@@ -128,7 +128,7 @@ def test_pause_and_resume_in_a_new_process_on_redis(redis_url: str) -> None:
     third = run(["--resume", "--user", user], [], env)
     assert "再開できるインタビューはありません" in third.stdout
     store = open_store(redis_url, session_ttl_seconds=60)
-    assert [r.result.level for r in store.history(PersonKey(team="console", user=user))] == [4]
+    assert [r.verdict.level for r in store.history(PersonKey(team="console", user=user))] == [4]
     store.forget(PersonKey(team="console", user=user))
 
 

@@ -60,7 +60,7 @@ def test_full_interview_by_clicks_reaches_person_and_manager(bot: Bot) -> None:
     # the result is stored, the session is gone
     key = PersonKey(team=TEAM, user="U100")
     assert bot.store.load(key) is None
-    assert bot.store.latest(key)["system_operations"].result.level == 3
+    assert bot.store.latest(key)["system_operations"].verdict.level == 3
 
 
 def test_no_manager_on_record_tells_person_and_admins(bot: Bot) -> None:
@@ -326,7 +326,7 @@ def test_status_and_finished_interview_buttons(bot: Bot) -> None:
     jo.click(jo.button(first_question, ids.ANSWER, "member"), first_question)
     note = jo.wait_method("chat.postEphemeral", ephemerals + 1)[-1]
     assert "終了" in note.args["text"]
-    assert [r.result.level for r in bot.store.history(key)] == [1]
+    assert [r.verdict.level for r in bot.store.history(key)] == [1]
 
 
 def test_workspace_owner_may_edit_the_roster(bot: Bot) -> None:
@@ -375,4 +375,4 @@ def test_manager_dm_timing_out_is_retried_later_and_arrives_once(
         assert api.calls("conversations.history"), "an unsure send is looked up first"
         assert bot.store.outbox.pending(key) == []
         assert not [p for p in kim.posts() if "送れませんでした" in p.args.get("text", "")]
-        assert bot.store.latest(key)["system_operations"].result.level == 1
+        assert bot.store.latest(key)["system_operations"].verdict.level == 1

@@ -28,8 +28,10 @@ def key(user: str) -> PersonKey:
 
 
 def newer(document: str) -> str:
-    """What a newer release would store: the same document, schema_version 2, a new field."""
-    return json.dumps({**json.loads(document), "schema_version": 2, "shift": "夜勤"})
+    """What a newer release would store: the same document, the next schema_version, a new
+    field."""
+    data = json.loads(document)
+    return json.dumps({**data, "schema_version": data["schema_version"] + 1, "shift": "夜勤"})
 
 
 def test_team_summary_shows_one_row_for_unreadable_data(
@@ -53,7 +55,7 @@ def test_team_summary_shows_one_row_for_unreadable_data(
         posts = boss.wait_posts(1)
 
     shown = "".join(blocks_text(c.args["blocks"]) for c in posts)
-    level = finished.result.level
+    level = finished.verdict.level
     assert f"<@{done}> | システムオペレーション | レベル {level} | 2026-01-06 | 完了" in shown
     assert f"<@{untouched}> | - | レベル - | - | 未着手" in shown
     assert f"<@{newer_result}> | - | レベル - | - | {UNREADABLE_ROW} | 不足 -" in shown

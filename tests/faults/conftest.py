@@ -549,14 +549,14 @@ def expected(specialty: str, level: int) -> Expected:
         level,
         list(session.asked),
         dict(outcome.record.answers),
-        outcome.record.result.level,
+        outcome.record.verdict.level,
         facts,
     )
 
 
 def assert_result(record: ResultRecord, want: Expected) -> None:
     assert record.specialty == want.specialty
-    assert record.result.level == want.result_level
+    assert record.verdict.level == want.result_level
     assert record.answers == want.answers
 
 

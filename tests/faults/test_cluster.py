@@ -1,7 +1,7 @@
 """RedisStore on a Redis Cluster: three primaries on loopback, `redis.cluster.RedisCluster`.
 
 All keys of one person share the hash tag `{T:U}` (one slot), so the per-person Lua scripts
-are legal; `snapshot` and `forget` pipeline across slots and nodes (no MULTI); `set_managers`
+are legal; `summaries` and `forget` pipeline across slots and nodes (no MULTI); `set_managers`
 is a MULTI on the one roster key. `open_store("redis+cluster://host:port")` builds the store.
 """
 
@@ -28,7 +28,7 @@ from flows.personas import persona
 from flows.service import InterviewService
 from flows.session import PersonKey, Phase
 from flows.storage import open_store
-from flows.storage.base import StoreUnavailableError
+from flows.storage.base import MemberSummary, StoreUnavailableError
 from flows.storage.redis_store import RedisStore, client_options
 from tests.faults.conftest import (
     FW,
@@ -269,12 +269,12 @@ def test_whole_interviews_on_cluster_through_two_replicas(
             del busy[user]
     assert not busy
 
-    snapshot = stores[1].snapshot("T1", list(PEOPLE))  # one pipeline over every node
+    summaries = stores[1].summaries("T1", list(PEOPLE))  # one pipeline over every node
     for user, (specialty, level) in PEOPLE.items():
         (record,) = stores[1].history(keys[user])
-        assert record.result.level == level
-        assert snapshot[user].session is None
-        assert snapshot[user].latest == {specialty: record}
+        assert record.verdict.level == level
+        assert stores[1].latest(keys[user]) == {specialty: record}
+        assert summaries[user] == MemberSummary(record.summary())
     assert stores[1].roster("T1") == {user: ["UBOSS"] for user in PEOPLE}
 
 

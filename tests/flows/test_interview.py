@@ -9,6 +9,7 @@ import pytest
 from flows.facts import FactValue, to_json_value
 from flows.interview import Command, Interview, Outcome
 from flows.personas import persona
+from flows.results import result_of
 from flows.session import InterviewSession, PersonKey, Phase
 from framework_data.loader import load_default
 
@@ -59,12 +60,13 @@ def test_persona_interview_reaches_the_rules_level(specialty: str, level: int) -
     assert outcome.status == "applied"
     assert outcome.session.state is Phase.COMPLETED
     assert outcome.record is not None
-    assert outcome.record.result.level == level
-    assert outcome.record.result.decided
+    result = result_of(outcome.record, FW)
+    assert outcome.record.verdict.level == result.level == level
+    assert result.decided
     # The interview stopped only when the next level's dimensions were all decided
-    nxt = outcome.record.result.next_level
+    nxt = result.next_level
     if nxt is not None:
-        verdict = outcome.record.result.level_verdict(nxt)
+        verdict = result.level_verdict(nxt)
         assert verdict is not None
         assert all(d.status.value != "unknown" for d in verdict.dimensions)
 
@@ -180,7 +182,7 @@ def test_review_edit_and_notes() -> None:
     assert session.state is Phase.REVIEWING
     outcome = send(session, "confirm")
     assert outcome.record is not None
-    assert outcome.record.result.level == 2
+    assert outcome.record.verdict.level == 2
     assert outcome.record.notes == {"complexity": "基幹システム運用（2024-2025、メンバー）"}
 
 

@@ -60,9 +60,9 @@ def test_full_interview_on_each_store(store: SessionStore, specialty: str) -> No
     assert session is not None
     outcome = svc.act(KEY, Command(action="confirm", step=session.step))
     assert outcome.record is not None
-    assert outcome.record.result.level == 4
+    assert outcome.record.verdict.level == 4
     assert svc.current(KEY) is None
-    assert [r.result.level for r in svc.history(KEY)] == [4]
+    assert [r.verdict.level for r in svc.history(KEY)] == [4]
 
 
 def test_two_replicas_alternating_at_random(redis_url: str, redis_prefix: str) -> None:
@@ -82,7 +82,7 @@ def test_two_replicas_alternating_at_random(redis_url: str, redis_prefix: str) -
         assert session is not None
         outcome = replicas[1].act(key, Command(action="confirm", step=session.step))
         assert outcome.record is not None
-        assert outcome.record.result.level == i % 6
+        assert outcome.record.verdict.level == i % 6
 
 
 def test_concurrent_double_answers_apply_once(redis_url: str, redis_prefix: str) -> None:

@@ -24,7 +24,7 @@ from flows.inference import Result, evaluate
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage import open_store
 from flows.storage.base import (
-    MemberSnapshot,
+    MemberSummary,
     SessionStore,
     StaleWriteError,
     StoreUnavailableError,
@@ -75,13 +75,12 @@ def asking(key: PersonKey = ALICE, step: int = 3) -> InterviewSession:
 def record(
     key: PersonKey = ALICE, specialty: str = "system_operations", n: int = 0
 ) -> ResultRecord:
-    return ResultRecord(
+    return ResultRecord.judged(
+        RESULTS[specialty],
         interview_id=f"iv-{n}",
         team=key.team,
         user=key.user,
-        specialty=specialty,
         completed_at=T0 + timedelta(days=n),
-        result=RESULTS[specialty],
         answers={"n": n},
     )
 
@@ -280,9 +279,9 @@ def test_sessions_expire_but_results_do_not(
     short.claim_event("Ev1", 1)
     elapse(1.5)
     assert short.load(ALICE) is None
-    assert short.snapshot("T1", ["alice", "bob"]) == {
-        "alice": MemberSnapshot(None, {"system_operations": record(n=1)}),
-        "bob": MemberSnapshot(None, {}),
+    assert short.summaries("T1", ["alice", "bob"]) == {
+        "alice": MemberSummary(record(n=1).summary()),
+        "bob": MemberSummary(),
     }
     assert short.history(ALICE) == [record(n=1)]
     short.save(session(step=0), expected_step=None)  # an expired session is no session
@@ -319,6 +318,10 @@ def test_forget_removes_everything_of_that_person_only(store: SessionStore) -> N
     assert store.load(ALICE) is None
     assert store.history(ALICE) == []
     assert store.latest(ALICE) == {}
+    assert store.summaries("T1", ["alice", "bob"]) == {
+        "alice": MemberSummary(),
+        "bob": MemberSummary(record(BOB, n=1).summary(), in_progress=True),
+    }
     assert store.roster("T1") == {"bob": ["alice"]}  # alice as someone's manager stays
     for key in (BOB, OTHER_ALICE):
         assert store.load(key) == session(key, step=0)
@@ -327,26 +330,43 @@ def test_forget_removes_everything_of_that_person_only(store: SessionStore) -> N
     store.forget(ALICE)  # nothing left to forget: fine
 
 
-def test_snapshot_of_a_thousand_people(store: SessionStore) -> None:
+def test_summaries_of_a_thousand_people(store: SessionStore) -> None:
     users = [f"u{i:04d}" for i in range(1000)]
     for i, user in enumerate(users):
         key = PersonKey(team="T1", user=user)
         if i % 3 == 0:
             store.save(session(key, step=0), expected_step=None)
             store.complete(session(key, step=1), record(key, n=i), expected_step=0)
+            if i % 2 == 1:  # a second result, in another specialty, is the one summarised
+                store.save(session(key, step=0), expected_step=None)
+                later = record(key, specialty="customer_support", n=i + 1)
+                store.complete(session(key, step=1), later, expected_step=0)
         if i % 2 == 0:
-            store.save(session(key, step=0), expected_step=None)
+            started = session(key, step=0)
+            started.specialty = "network_operations" if i % 4 == 0 else None
+            store.save(started, expected_step=None)
     store.save(session(PersonKey(team="T2", user="u0001")), expected_step=None)
 
-    snap = store.snapshot("T1", users)
+    summaries = store.summaries("T1", users)
 
-    assert list(snap) == users
+    assert list(summaries) == users
     for i, user in enumerate(users):
         key = PersonKey(team="T1", user=user)
-        assert snap[user].session == (session(key, step=0) if i % 2 == 0 else None), user
-        expected = {"system_operations": record(key, n=i)} if i % 3 == 0 else {}
-        assert dict(snap[user].latest) == expected, user
-    assert store.snapshot("T1", []) == {}
+        member = summaries[user]
+        assert member.in_progress is (i % 2 == 0), user
+        want_specialty = ("network_operations" if i % 4 == 0 else None) if i % 2 == 0 else None
+        assert member.specialty_in_progress == want_specialty, user
+        if i % 3 == 0:
+            last = (
+                record(key, n=i)
+                if i % 2 == 0
+                else record(key, specialty="customer_support", n=i + 1)
+            )
+            assert member.latest == last.summary(), user
+        else:
+            assert member.latest is None, user
+        assert member.unreadable == ()
+    assert store.summaries("T1", []) == {}
 
 
 # ------------------------------------------------------------------------ roster, events
@@ -389,7 +409,7 @@ def test_ids_that_would_break_a_key_are_refused(store: SessionStore) -> None:
         with pytest.raises(ValueError, match="letters, digits"):
             store.set_managers(bad, {"alice": ["carol"]})
         with pytest.raises(ValidationError):
-            store.snapshot("T1", [bad])
+            store.summaries("T1", [bad])
 
 
 def test_ping(store: SessionStore) -> None:
@@ -425,23 +445,39 @@ def test_redis_key_layout_and_values(redis_store: RedisStore, redis_client: redi
     redis_store.set_managers("T1", {"alice": ["carol"]})
     redis_store.claim_event("Ev1", 600)
 
-    person = [f"{p}:{{T1:alice}}:{kind}" for kind in ("session", "history", "latest")]
+    kinds = ("session", "history", "latest", "summary")
+    person = [f"{p}:{{T1:alice}}:{kind}" for kind in kinds]
     assert [
         redis_store.session_key(ALICE),
         redis_store.history_key(ALICE),
         redis_store.latest_key(ALICE),
+        redis_store.summary_key(ALICE),
     ] == person
     assert len({key_slot(k.encode()) for k in person}) == 1  # one cluster hash tag
     assert sorted(redis_client.scan_iter(match=f"{p}*")) == sorted(
         [*person, f"{p}:{{T1}}:roster", f"{p}:event:Ev1"]
     )
     stored = redis_client.hgetall(person[0])
-    assert set(stored) == {"step", "data", "op", "v"}
+    assert set(stored) == {"step", "data", "op", "v", "sp"}
     assert stored["v"] == "1"  # the writer's schema version: a newer one is never replaced
     assert stored["step"] == "0"
+    assert stored["sp"] == "system_operations"  # what a team summary reads of a session
     assert json.loads(stored["data"])["schema_version"] == 1
-    assert stored_json(redis_client.lindex(person[1], 0))["schema_version"] == 1
-    assert stored_json(redis_client.hget(person[2], "system_operations"))["schema_version"] == 1
+    first = stored_json(redis_client.lindex(person[1], 0))
+    assert first["schema_version"] == 2  # the answers and the verdict shown, not the tree
+    assert "result" not in first
+    assert first["verdict"] == record(n=1).verdict.model_dump()
+    assert stored_json(redis_client.hget(person[2], "system_operations")) == first
+    summary = stored_json(redis_client.get(person[3]))
+    assert summary == {
+        "schema_version": 1,
+        "specialty": "system_operations",
+        "level": record(n=1).verdict.level,
+        "next_level": record(n=1).verdict.next_level,
+        "missing": record(n=1).verdict.missing,
+        "completed_at": record(n=1).completed_at.isoformat().replace("+00:00", "Z"),
+        "framework_version": FW.version,
+    }
     assert stored_json(redis_client.hget(f"{p}:{{T1}}:roster", "alice")) == ["carol"]
 
 
@@ -459,6 +495,7 @@ def test_redis_session_ttl_is_set_and_refreshed_results_never_expire(
     assert redis_client.exists(key) == 0
     assert redis_client.ttl(redis_store.history_key(ALICE)) == -1  # no expiry
     assert redis_client.ttl(redis_store.latest_key(ALICE)) == -1
+    assert redis_client.ttl(redis_store.summary_key(ALICE)) == -1
     redis_store.set_managers("T1", {"alice": ["carol"]})
     assert redis_client.ttl(redis_store.roster_key("T1")) == -1
     redis_store.claim_event("Ev1", 600)
@@ -519,16 +556,22 @@ def test_redis_round_trips_per_operation(counted: tuple[RedisStore, type[Any]]) 
     store.save(session(step=0), expected_step=None)
     done = lambda: store.complete(session(step=1), record(n=1), expected_step=0)  # noqa: E731
     assert round_trips(counter, done) == (1, 1)
-    assert round_trips(counter, lambda: store.snapshot("T1", users)) == (1, 2000)
+    # People without a summary might have results of the first releases: one more pipeline.
+    assert round_trips(counter, lambda: store.summaries("T1", users)) == (2, 3000)
+    for user in users:
+        store.client.set(
+            store.summary_key(PersonKey(team="T1", user=user)), record().summary().model_dump_json()
+        )
+    assert round_trips(counter, lambda: store.summaries("T1", users)) == (1, 2000)
     assert round_trips(counter, lambda: store.history(ALICE)) == (1, 1)
     assert round_trips(counter, lambda: store.latest(ALICE)) == (1, 1)
     roster = {"alice": ["carol"], "bob": []}
     # MULTI, HSET, HDEL, EXEC: one packet, four replies.
     assert round_trips(counter, lambda: store.set_managers("T1", roster)) == (1, 4)
     assert round_trips(counter, lambda: store.roster("T1")) == (1, 1)
-    # 7 × DEL (session, history, latest, 4 outbox keys) + HDEL pipelined (no MULTI: the
-    # roster is in another cluster slot)
-    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 8)
+    # 8 × DEL (session, history, latest, summary, 4 outbox keys) + HDEL pipelined (no MULTI:
+    # the roster is in another cluster slot)
+    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 9)
     assert round_trips(counter, lambda: store.claim_event("Ev1", 60)) == (1, 1)
     assert round_trips(counter, store.ping) == (1, 1)
 
@@ -562,7 +605,7 @@ def test_redis_retried_writes_after_a_lost_reply_are_not_stale(
         pytest.param(lambda s: s.complete(session(), record(), expected_step=0), id="complete"),
         pytest.param(lambda s: s.history(ALICE), id="history"),
         pytest.param(lambda s: s.latest(ALICE), id="latest"),
-        pytest.param(lambda s: s.snapshot("T1", ["alice"]), id="snapshot"),
+        pytest.param(lambda s: s.summaries("T1", ["alice"]), id="summaries"),
         pytest.param(lambda s: s.forget(ALICE), id="forget"),
         pytest.param(lambda s: s.roster("T1"), id="roster"),
         pytest.param(lambda s: s.set_managers("T1", {"a": ["b"]}), id="set_managers"),

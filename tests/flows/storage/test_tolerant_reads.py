@@ -14,8 +14,8 @@ import redis
 
 from flows.interview import Interview
 from flows.service import InterviewService
-from flows.session import PersonKey
-from flows.storage.base import MemberSnapshot, UnreadableRecordError
+from flows.session import RECORD_VERSION, PersonKey
+from flows.storage.base import MemberSummary, UnreadableRecordError
 from flows.storage.redis_store import RedisStore
 from flows.storage.values import schema_version
 from tests.flows.storage.test_contract import ALICE, BOB, FW, asking, record, session
@@ -25,7 +25,11 @@ NEWER_SESSION = json.dumps(
     {**json.loads(asking().model_dump_json()), "schema_version": 2, "mood": SECRET}
 )
 NEWER_RECORD = json.dumps(
-    {**json.loads(record(n=5).model_dump_json()), "schema_version": 2, "why": SECRET}
+    {
+        **json.loads(record(n=5).model_dump_json()),
+        "schema_version": RECORD_VERSION + 1,
+        "why": SECRET,
+    }
 )
 BAD = {
     "not json": ("{not json " + SECRET, False),
@@ -55,7 +59,7 @@ def assert_logged_once(caplog: pytest.LogCaptureFixture, where: str, *, newer: b
     [(NEWER_SESSION, True), *BAD.values()],
     ids=["newer", *BAD],
 )
-def test_unreadable_session_is_refused_by_load_and_a_marker_in_snapshot(
+def test_unreadable_session_is_refused_by_load_and_a_marker_in_summaries(
     redis_store: RedisStore,
     redis_client: redis.Redis,
     caplog: pytest.LogCaptureFixture,
@@ -80,9 +84,9 @@ def test_unreadable_session_is_refused_by_load_and_a_marker_in_snapshot(
 
     caplog.clear()
     with caplog.at_level(logging.WARNING, "itss.storage"):
-        snap = redis_store.snapshot("T1", ["alice", "bob"])
-    assert snap["alice"] == MemberSnapshot(session=None, latest={}, unreadable=(where,))
-    assert snap["bob"] == MemberSnapshot(None, {"system_operations": record(BOB, n=1)})
+        snap = redis_store.summaries("T1", ["alice", "bob"])
+    assert snap["alice"] == MemberSummary(in_progress=True, unreadable=(where,))
+    assert snap["bob"] == MemberSummary(record(BOB, n=1).summary())
     assert_logged_once(caplog, where, newer=newer)
     assert redis_client.hgetall(key) == {"step": "3", "data": raw}  # left as it was
 
@@ -109,10 +113,10 @@ def test_unreadable_result_costs_only_itself(
     with caplog.at_level(logging.WARNING, "itss.storage"):
         assert redis_store.latest(ALICE) == {"network_operations": good}
         assert redis_store.history(ALICE) == [good]
-        snap = redis_store.snapshot("T1", ["alice"])["alice"]
-    assert snap.latest == {"network_operations": good}
-    assert snap.unreadable == (f"{latest} (system_operations)",)
-    assert len(warnings_about(caplog, f"{latest} (system_operations)")) == 2  # latest, snapshot
+        snap = redis_store.summaries("T1", ["alice"])["alice"]
+    # The team summary reads the summary the completion wrote, not the latest results.
+    assert snap == MemberSummary(good.summary())
+    assert len(warnings_about(caplog, f"{latest} (system_operations)")) == 1  # latest()
     assert_logged_once(caplog, f"{history}[1]", newer=newer)
     assert redis_client.hget(latest, "system_operations") == raw
     assert redis_client.lrange(history, 0, -1) == [good.model_dump_json(), raw]
@@ -183,5 +187,5 @@ def test_a_newer_person_is_not_confused_with_another(
     """The marker is on the right person when users share nothing but the team."""
     carol = PersonKey(team="T1", user="carol")
     redis_client.hset(redis_store.latest_key(carol), "system_operations", NEWER_RECORD)
-    snap = redis_store.snapshot("T1", ["alice", "carol", "bob"])
+    snap = redis_store.summaries("T1", ["alice", "carol", "bob"])
     assert [u for u, s in snap.items() if s.unreadable] == ["carol"]

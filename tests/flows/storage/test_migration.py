@@ -1,0 +1,213 @@
+"""Results stored by the previous release (ResultRecord version 1, with its whole verdict
+tree, and sessions without `sp`), read by this one as they are, summarised lazily, and
+rewritten by `itss-bot migrate`. The raw values in data/first_release.json were written by
+that release's own RedisStore (commit d146036) through its interview service."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from bot.blocks.result import result_blocks
+from flows.session import RECORD_VERSION, PersonKey, ResultRecord
+from flows.storage.base import MemberSummary
+from flows.storage.redis_migrate import MIGRATE, migrate
+from flows.storage.redis_store import RedisStore
+from tests.flows.storage.test_contract import FW
+
+DATA = json.loads((Path(__file__).parent / "data" / "first_release.json").read_text())
+TEAM = DATA["team"]
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def key(user: str) -> PersonKey:
+    return PersonKey(team=TEAM, user=user)
+
+
+def write_first_release(store: RedisStore, client: redis.Redis) -> None:
+    for user, kinds in DATA["people"].items():
+        if kinds["session"]:
+            client.hset(store.session_key(key(user)), mapping=kinds["session"])
+        if kinds["history"]:
+            client.rpush(store.history_key(key(user)), *kinds["history"])
+        if kinds["latest"]:
+            client.hset(store.latest_key(key(user)), mapping=kinds["latest"])
+
+
+def tree(user: str, specialty: str) -> dict[str, Any]:
+    """The verdict tree the previous release stored as the person's latest result."""
+    tree: dict[str, Any] = json.loads(DATA["people"][user]["latest"][specialty])["result"]
+    return tree
+
+
+def test_the_fixture_is_what_the_previous_release_wrote() -> None:
+    alice = json.loads(DATA["people"]["alice"]["latest"]["system_operations"])
+    assert alice["schema_version"] == 1
+    assert alice["result"]["levels"]  # the whole tree
+    assert "verdict" not in alice
+    assert "sp" not in DATA["people"]["bob"]["session"]
+
+
+def test_version_1_records_are_read_with_the_verdict_they_showed(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    write_first_release(redis_store, redis_client)
+    latest = redis_store.latest(key("bob"))
+    assert set(latest) == {"customer_support", "network_operations"}
+    for specialty, record in latest.items():
+        shown = tree("bob", specialty)
+        assert record.schema_version == RECORD_VERSION
+        assert record.verdict.level == shown["level"]
+        assert record.verdict.next_level == shown["next_level"]
+        assert record.verdict.missing == len(shown["missing"])
+        assert record.framework_version == shown["framework_version"]
+        assert record.asked is None  # the previous release did not keep it
+    assert [r.specialty for r in redis_store.history(key("bob"))] == [
+        "customer_support",
+        "network_operations",
+    ]
+    # and still shown: the tree recomputed from the answers gives the level shown then
+    blocks = json.dumps(result_blocks(latest["network_operations"], FW), ensure_ascii=False)
+    assert f"レベル {tree('bob', 'network_operations')['level']}" in blocks
+    assert "判定規則の更新" not in blocks
+
+
+def test_team_summary_of_first_release_data_is_made_lazily(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    write_first_release(redis_store, redis_client)
+    users = ["alice", "bob", "carol"]
+    first = redis_store.summaries(TEAM, users)
+    bob_last = redis_store.latest(key("bob"))["network_operations"]  # completed after CS
+    assert first == {
+        "alice": MemberSummary(redis_store.latest(key("alice"))["system_operations"].summary()),
+        "bob": MemberSummary(
+            bob_last.summary(), in_progress=True, specialty_in_progress="system_operations"
+        ),
+        "carol": MemberSummary(in_progress=True, specialty_in_progress="network_operations"),
+    }
+    # the summaries made from the latest results are stored, never over a newer one
+    for user in ("alice", "bob"):
+        assert redis_client.get(redis_store.summary_key(key(user))) is not None
+    assert redis_client.get(redis_store.summary_key(key("carol"))) is None
+    assert redis_store.summaries(TEAM, users) == first
+
+
+def test_migrate_rewrites_version_1_results_once(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    write_first_release(redis_store, redis_client)
+    before = {u: redis_store.latest(key(u)) for u in ("alice", "bob")}
+    summaries = redis_store.summaries(TEAM, ["alice", "bob", "carol"])
+    redis_client.delete(redis_store.summary_key(key("bob")))  # one made lazily, one not
+
+    dry = migrate(redis_store, dry_run=True)
+    assert (dry.people, dry.records, dry.summaries, dry.unreadable) == (2, 6, 1, 0)
+    assert redis_client.get(redis_store.summary_key(key("bob"))) is None  # nothing written
+
+    report = migrate(redis_store)
+
+    assert (report.people, report.records, report.summaries, report.unreadable) == (2, 6, 1, 0)
+    assert report.bytes_after * 10 < report.bytes_before
+    for user in ("alice", "bob"):
+        person = key(user)
+        raws = [
+            *redis_client.lrange(redis_store.history_key(person), 0, -1),
+            *redis_client.hvals(redis_store.latest_key(person)),
+        ]
+        for raw in raws:
+            stored = json.loads(raw)
+            assert stored["schema_version"] == RECORD_VERSION
+            assert "result" not in stored
+            assert len(raw if isinstance(raw, bytes) else raw.encode()) < 5 * 1024
+        assert redis_store.latest(person) == before[user]
+    assert redis_store.summaries(TEAM, ["alice", "bob", "carol"]) == summaries
+    again = migrate(redis_store)
+    assert (again.people, again.records, again.summaries) == (2, 0, 0)
+
+
+def test_migrate_brings_a_summary_up_to_a_result_the_previous_release_completed(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    """During a rolling deploy a replica of the previous release completes an interview: it
+    writes history and latest but no summary, so the summary still shows an older result."""
+    write_first_release(redis_store, redis_client)
+    bob = key("bob")
+    older = redis_store.latest(bob)["customer_support"]
+    redis_client.set(redis_store.summary_key(bob), older.summary().model_dump_json())
+    assert redis_store.summaries(TEAM, ["bob"])["bob"].latest == older.summary()
+
+    report = migrate(redis_store)
+
+    newest = redis_store.latest(bob)["network_operations"]
+    assert report.summaries == 2  # alice had none; bob's was older than his latest result
+    assert redis_store.summaries(TEAM, ["bob"])["bob"].latest == newest.summary()
+
+
+def test_migrate_leaves_unreadable_values_and_changes_made_meanwhile(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    write_first_release(redis_store, redis_client)
+    history = redis_store.history_key(key("alice"))
+    redis_client.rpush(history, "not json")
+    report = migrate(redis_store)
+    assert report.unreadable == 1
+    assert redis_client.lindex(history, 1) == "not json"
+    # The script replaces a value only while it is the one read: here the record was
+    # replaced in between (say, completed again), so the stale rewrite writes nothing.
+    latest = redis_store.latest_key(key("bob"))
+    old = DATA["people"]["bob"]["latest"]["customer_support"]
+    current = redis_client.hget(latest, "customer_support")
+    script = redis_client.register_script(MIGRATE)
+    summary = redis_store.summary_key(key("bob"))
+    written = script(
+        keys=[redis_store.history_key(key("bob")), latest, summary],
+        args=[1, 0, "gone", "x", 1, "customer_support", old, "x", "not what is stored", "{}"],
+    )
+    assert written == [0, 0]
+    assert redis_client.hget(latest, "customer_support") == current
+    assert redis_client.lindex(redis_store.history_key(key("bob")), 0) != "x"
+
+
+def test_migrate_command(
+    redis_url: str, redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    write_first_release(redis_store, redis_client)
+    env = {**os.environ, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT)}
+    itss_bot = str(Path(sys.executable).with_name("itss-bot"))  # the installed command
+    argv = [itss_bot, "migrate", "--prefix", redis_store.prefix]
+    dry = subprocess.run([*argv, "--dry-run"], capture_output=True, text=True, env=env, check=False)
+    assert dry.returncode == 0, dry.stderr
+    assert (
+        "2 people with results: would rewrite 6 records and would write 2 summaries" in dry.stdout
+    )
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "rewrote 6 records and wrote 2 summaries; 0 unreadable" in done.stdout
+    stored = redis_client.hget(redis_store.latest_key(key("alice")), "system_operations")
+    assert ResultRecord.model_validate_json(stored or "").schema_version == RECORD_VERSION
+    unset = {k: v for k, v in env.items() if k != "REDIS_URL"}
+    refused = subprocess.run(argv, capture_output=True, text=True, env=unset, check=False)
+    assert refused.returncode == 2
+    assert "REDIS_URL is not set" in refused.stderr
+    down = {**env, "REDIS_URL": "redis://127.0.0.1:1/0"}
+    failed = subprocess.run(argv, capture_output=True, text=True, env=down, check=False)
+    assert failed.returncode == 2
+    assert "Redis に接続できません" in failed.stderr
+    assert "Traceback" not in failed.stderr
+
+
+@pytest.mark.parametrize("user", ["alice", "bob"])
+def test_version_2_records_are_small(redis_store: RedisStore, user: str) -> None:
+    """≤ 5 KB per finished interview, as stored, for the previous release's records too."""
+    for raw in DATA["people"][user]["latest"].values():
+        record = ResultRecord.model_validate_json(raw)
+        assert len(record.model_dump_json().encode()) < 2 * 1024
+        assert len(record.summary().model_dump_json().encode()) < 200
