@@ -61,6 +61,7 @@ def evaluate(
     import yaml
 
     from flows.inference import evaluate as infer
+    from flows.plan import development_plan, plan_json
     from flows.report import AnswersError, parse_answers, result_json
     from framework_data.loader import load_default
 
@@ -77,16 +78,19 @@ def evaluate(
         raise _fail("\n".join(f"{answers}: {p}" for p in exc.problems)) from exc
     results = [(e.person, infer(framework, e.specialty, e.facts)) for e in entries]
     if as_json:
-        payload = [result_json(r, p) for p, r in results]
+        payload = [
+            result_json(r, p) | plan_json(development_plan(framework, r)) for p, r in results
+        ]
         typer.echo(json.dumps(payload if many else payload[0], ensure_ascii=False, indent=2))
         return
     from rich.console import Console
 
-    from bot.terminal import print_result
+    from bot.terminal import print_plan, print_result
 
     console = Console()
     for person, result in results:
         print_result(console, result, person)
+        print_plan(console, development_plan(framework, result))
         console.print()
 
 

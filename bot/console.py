@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.panel import Panel
 
-from bot.terminal import print_result
+from bot.terminal import print_plan, print_result
 from flows.interview import Command, Interview, Outcome
+from flows.plan import development_plan
 from flows.results import result_of
 from flows.service import InterviewService
 from flows.session import InterviewSession, PersonKey, Phase
@@ -182,6 +183,7 @@ class ConsoleInterview:
         print_result(self.console, result)
         for dim, note in outcome.record.notes.items():
             self.console.print(f"根拠メモ（{dim}）: {note}")
+        print_plan(self.console, development_plan(self.framework, result))
         self.console.print(Panel(f"判定フレームワーク: {result.framework_source}"))
         return None
 

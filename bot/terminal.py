@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from rich.cells import chop_cells
 from rich.console import Console
 from rich.table import Table
 
 from flows.inference import Result
+from flows.plan import Plan, checklist
 from flows.rules import Status
 
 MARK = {Status.MET: "✅", Status.UNMET: "❌", Status.UNKNOWN: "❔"}
+MARKS = {status.value: mark for status, mark in MARK.items()}
 
 
 def print_result(console: Console, result: Result, person: str | None = None) -> None:
@@ -36,3 +39,33 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
         for m in result.missing:
             console.print(f"  {MARK[m.status]} {m.dimension_name}: {m.rule}", highlight=False)
             console.print(f"      回答 → {m.answer}", style="dim", highlight=False)
+
+
+def _line(console: Console, text: str, indent: int = 0, style: str = "") -> None:
+    # Folded by display cells, not at spaces: rich's word wrap moves a long run of Japanese
+    # after a short word to the next line whole ("レベル 4" / "に向けて…").
+    for part in chop_cells(text, max(console.width - indent, 20)):
+        console.print(" " * indent + part, style=style, markup=False, highlight=False)
+
+
+def print_plan(console: Console, plan: Plan) -> None:
+    """The development plan (flows.plan): evidence to gather, then each スキル熟達度 and its
+    知識項目 as a checklist."""
+    title = "維持するスキル" if plan.sustain else f"レベル {plan.level} に向けた育成計画"
+    console.rule(f"[bold]{title}[/bold]")
+    _line(console, plan.summary)
+    if plan.evidence:
+        _line(console, "集める根拠", style="bold")
+        for e in plan.evidence:
+            mark = MARKS.get(e.status, "・")
+            _line(console, f"{mark} {e.dimension_name}: {e.rule}", 2)
+            _line(console, f"→ {e.evidence}", 6, style="dim")
+    for item in plan.items:
+        _line(console, f"{item.skill_name}（レベル {item.level} のスキル熟達度）", style="bold")
+        _line(console, item.text, 2)
+        if item.knowledge:
+            _line(console, "知識項目:", 2)
+        for text, sub in checklist(item.knowledge):
+            _line(console, f"☐ {text}", 4)
+            for child in sub:
+                _line(console, f"☐ {child}", 8)

@@ -117,6 +117,10 @@ def problems(fw: Framework) -> Iterator[str]:
                 )
 
     skill_ids = {s.id for s in jc.skills}
+    for i, dim_def in enumerate(jc.dimensions):
+        for skill in dim_def.skills:
+            if skill not in skill_ids:
+                yield f"job_category.dimensions[{i}].skills: unknown skill {skill!r}"
     refs = [("proficiencies", i, p.skill, p.specialties) for i, p in enumerate(jc.proficiencies)]
     refs += [("knowledge", i, k.skill, k.specialties) for i, k in enumerate(jc.knowledge)]
     for label, i, skill, specialties in refs:

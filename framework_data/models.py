@@ -123,11 +123,16 @@ AllOf.model_rebuild()
 
 
 class Criterion(Frozen):
-    """One checkable part of a dimension, with its plain-Japanese statement."""
+    """One checkable part of a dimension, with its plain-Japanese statement.
+
+    ``evidence`` says what to gather to show the criterion is met (documents, figures, whose
+    judgement); it is editorial guidance for the development plan, not seed text.
+    """
 
     id: Id
     label: str
     when: Condition
+    evidence: str = ""
 
 
 # --------------------------------------------------------------------------- indicators
@@ -155,8 +160,12 @@ class AchievementIndicator(Frozen):
 
 
 class DimensionDef(Frozen):
+    """A dimension of every indicator; ``skills`` names the common スキル項目 whose スキル熟達度
+    a development plan lists when the dimension is unmet (an editorial reading)."""
+
     id: Id
     name: str
+    skills: tuple[Id, ...] = ()
 
 
 class Specialty(Frozen):

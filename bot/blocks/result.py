@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.common import (
+    MAX_BLOCKS,
     Block,
     context,
     dimension_names,
@@ -11,7 +12,9 @@ from bot.blocks.common import (
     section,
     split_sections,
 )
+from bot.blocks.plan import plan_blocks
 from flows.facts import show_value
+from flows.plan import development_plan
 from flows.results import rejudged, result_of
 from flows.rules import Status
 from flows.session import ResultRecord
@@ -76,5 +79,6 @@ def result_blocks(
         names = dimension_names(framework)
         notes = [f"• {names.get(k, k)}: {escape(clean(v))}" for k, v in record.notes.items()]
         blocks += split_sections(["*根拠メモ*", *notes])
+    blocks += plan_blocks(development_plan(framework, result), room=MAX_BLOCKS - len(blocks) - 1)
     blocks.append(context(f"判定基準: {result.framework_source}"))
     return blocks[:50]
