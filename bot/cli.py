@@ -167,11 +167,13 @@ def migrate(
         raise _fail(f"Redis に接続できません（{exc.where}）。何も変更していません。") from exc
     except ValueError as exc:
         raise _fail(f"{exc}") from exc
-    verb = "would rewrite" if dry_run else "rewrote"
+    would = "would " if dry_run else ""
     typer.echo(
-        f"{report.people} people with results: {verb} {report.records} records and "
-        f"{'would write' if dry_run else 'wrote'} {report.summaries} summaries; "
-        f"{report.unreadable} unreadable values left as they are; results "
+        f"{report.people} people with results or an interview in progress: "
+        f"{would}{'rewrite' if dry_run else 'rewrote'} {report.records} records, "
+        f"{would}{'write' if dry_run else 'wrote'} {report.summaries} summaries and "
+        f"{would}{'add' if dry_run else 'added'} {report.sessions} interviews in progress to "
+        f"them; {report.unreadable} unreadable values left as they are; results "
         f"{report.bytes_before:,} → {report.bytes_after:,} bytes of JSON."
     )
 

@@ -5,12 +5,13 @@ person share the Redis Cluster hash tag `{T:U}` (session, history, latest, summa
 multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `{T}`:
 
     P:{T:U}:session   HASH  step → "12", data → InterviewSession JSON, op → id of the save
-                            that wrote it, v → the writer's schema_version, sp → the
-                            specialty ("" before it is chosen). Expires
+                            that wrote it, v → the writer's schema_version. Expires
                             session_ttl_seconds (30 days) after the last save.
     P:{T:U}:history   LIST  ResultRecord JSON, oldest first (RPUSH). Never expires.
     P:{T:U}:latest    HASH  specialty → ResultRecord JSON. Never expires.
-    P:{T:U}:summary   STRING  ResultSummary JSON of the latest result. Never expires.
+    P:{T:U}:summary   HASH  r → ResultSummary JSON of the latest result ("" = none yet),
+                            open → "expires_ms|specialty" while an interview is in
+                            progress. Never expires.
     P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
     P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
     P:{T:U}:outbox…   the person's outbox and P:outbox:index: see flows.storage.redis_outbox

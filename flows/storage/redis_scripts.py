@@ -44,12 +44,12 @@ UNAVAILABLE = (
 
 CLUSTER_SCHEME = "redis+cluster://"
 
-# KEYS[1] session; ARGV: expected step ("" = must be absent), new step, data, ttl, op id,
-# schema version of the writer, specialty ("" = not chosen yet; field `sp`, what a team
-# summary reads instead of the data). 1 = written; 2 = this very save was already written
-# (redis-py resent it after the connection dropped before the reply came); 0 = stale; 3 = the
-# stored session was written by a newer version (field `v`), which an older writer never
-# replaces.
+# KEYS[1] session, KEYS[2] summary; ARGV: expected step ("" = must be absent), new step,
+# data, ttl, op id, schema version of the writer, the summary's `open` field (when the session
+# expires and its specialty: what a team summary reads instead of the data). 1 = written; 2 =
+# this very save was already written (redis-py resent it after the connection dropped before
+# the reply came); 0 = stale; 3 = the stored session was written by a newer version (field
+# `v`), which an older writer never replaces.
 SAVE = """
 local cur = redis.call('HGET', KEYS[1], 'step')
 local ok
@@ -59,9 +59,9 @@ if not ok then
   return 0
 end
 if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > tonumber(ARGV[6]) then return 3 end
-redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5], 'v', ARGV[6],
-  'sp', ARGV[7])
+redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5], 'v', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('HSET', KEYS[2], 'open', ARGV[7])
 return 1
 """
 
@@ -90,18 +90,20 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 if version(redis.call('HGET', KEYS[3], ARGV[3])) <= tonumber(ARGV[5]) then
   redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
 end
-if version(redis.call('GET', KEYS[4])) <= version(ARGV[6]) then
-  redis.call('SET', KEYS[4], ARGV[6])
+if version(redis.call('HGET', KEYS[4], 'r')) <= version(ARGV[6]) then
+  redis.call('HSET', KEYS[4], 'r', ARGV[6])
 end
+redis.call('HDEL', KEYS[4], 'open')
 enqueue(5, 8, tonumber(ARGV[7]), 1)
 return 1
 """
 )
 
-# KEYS[1] session; ARGV: expected step.
+# KEYS[1] session, KEYS[2] summary; ARGV: expected step.
 DELETE = """
 if redis.call('HGET', KEYS[1], 'step') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
+redis.call('HDEL', KEYS[2], 'open')
 return 1
 """
 

@@ -14,6 +14,7 @@ the keys, the scripts and the round trips.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 
@@ -39,7 +40,7 @@ from flows.storage.base import (
 )
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
-from flows.storage.redis_results import RedisResults
+from flows.storage.redis_results import RedisResults, open_field
 from flows.storage.redis_scripts import (
     CLAIM,
     CLUSTER_SCHEME,
@@ -124,6 +125,7 @@ class RedisStore(RedisResults):
 
     def save(self, session: InterviewSession, *, expected_step: int | None) -> None:
         name = self.session_key(session.key)
+        expires = time.time() + self.session_ttl_seconds
         args = [
             "" if expected_step is None else str(expected_step),
             str(session.step),
@@ -131,10 +133,10 @@ class RedisStore(RedisResults):
             str(self.session_ttl_seconds),
             uuid.uuid4().hex,
             str(SESSION_VERSION),
-            session.specialty or "",
+            open_field(session.specialty, expires),
         ]
         with self._reachable():
-            status = self._save(keys=[name], args=args)
+            status = self._save(keys=[name, self.summary_key(session.key)], args=args)
         if status == 3:
             raise StaleWriteError(f"{name} was written by a newer version; not replaced")
         if status == 0:
@@ -147,7 +149,7 @@ class RedisStore(RedisResults):
     def delete_session(self, key: PersonKey, *, expected_step: int) -> None:
         name = self.session_key(key)
         with self._reachable():
-            status = self._delete(keys=[name], args=[str(expected_step)])
+            status = self._delete(keys=[name, self.summary_key(key)], args=[str(expected_step)])
         if status == 0:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
