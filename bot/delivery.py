@@ -69,7 +69,7 @@ class SlackSender:
             assert record is not None
             result = record.result
             manager = delivery.kind == "result_manager"
-            text = f"判定結果: {result.specialty_name} レベル {result.level}"
+            text = f"判定結果: {result.specialty_name} {result.level_name}"
             if manager:
                 text = f"<@{record.user}> さんの{text}"
             return {"text": text, "blocks": result_blocks(record, fw, for_manager=manager)}

@@ -131,7 +131,7 @@ def act(ctx: BotContext, click: Click, cmd: Command) -> None:
     if outcome.record is not None:
         ctx.courier.send_now(after.key, outcome.deliveries, outcome.record)
         result = outcome.record.result
-        shown = f"{result.specialty_name} レベル {result.level}"
+        shown = f"{result.specialty_name} {result.level_name}"
         blocks = answered(len(after.asked), "回答を確定しました", shown)
         _edit(ctx, channel, ts, shown, blocks)
         return

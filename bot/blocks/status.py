@@ -28,7 +28,8 @@ def status_blocks(
         blocks.append(section("進行中のインタビューはありません。`/itss start` で始められます。"))
     if latest:
         lines = ["*最新の結果*"] + [
-            f"• {r.result.specialty_name}: レベル {r.result.level}（{completed_date(r)}、不足 {len(r.result.missing)} 項目）"
+            f"• {r.result.specialty_name}: {r.result.level_name}"
+            f"（{completed_date(r)}、不足 {r.result.unmet_count} 項目）"
             for r in latest
         ]
         blocks += split_sections(lines)
