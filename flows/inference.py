@@ -242,25 +242,20 @@ def _missing(
     if next_level is None:
         return ()
     found: dict[tuple[int, tuple[str, ...], Status], list[tuple[DimensionVerdict, str]]] = {}
-    first: dict[tuple[int, tuple[str, ...], Status], CriterionVerdict] = {}
+    answers: dict[tuple[str, ...], str] = {}
     for verdict in verdicts:
-        blocking = verdict.level == next_level or (
+        if verdict.level != next_level and not (
             cumulative and verdict.level < next_level and verdict.status is not Status.MET
-        )
-        if not blocking:
+        ):
             continue
         for dim in verdict.dimensions:
-            if dim.status is Status.MET:
-                continue
-            for cv in dim.criteria:
-                if cv.status is Status.MET:
-                    continue
-                key = (verdict.level, cv.facts, cv.status)
-                first.setdefault(key, cv)
-                found.setdefault(key, []).append((dim, cv.label))
-    out = []
-    for key, where in found.items():
-        level, fact_ids, status = key
+            for cv in dim.criteria if dim.status is not Status.MET else ():
+                if cv.status is not Status.MET:
+                    status: Status = cv.status
+                    found.setdefault((verdict.level, cv.facts, status), []).append((dim, cv.label))
+                    answers[cv.facts] = cv.answer
+    out: list[MissingEvidence] = []
+    for (level, fact_ids, status), where in found.items():
         dim, rule = where[0]
         out.append(
             MissingEvidence(
@@ -269,7 +264,7 @@ def _missing(
                 dimension_name=dim.name,
                 text=dim.text,
                 rule=rule,
-                answer=first[key].answer,
+                answer=answers[fact_ids],
                 status=status,
                 dimensions=tuple(dict.fromkeys(d.id for d, _ in where)),
                 dimension_names=tuple(dict.fromkeys(d.name for d, _ in where)),
@@ -286,7 +281,7 @@ def _reasons(
     dims: dict[tuple[int, str], Dimension],
     levels: tuple[int, int | None],
 ) -> tuple[DimensionReason, ...]:
-    out = []
+    out: list[DimensionReason] = []
     for verdict in verdicts:
         if verdict.level not in levels:
             continue

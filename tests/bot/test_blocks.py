@@ -19,6 +19,7 @@ from bot.blocks.home import home_view
 from bot.blocks.lookup import level_blocks
 from bot.blocks.note import note_modal
 from bot.blocks.result import result_blocks
+from bot.blocks.status import status_blocks
 from bot.blocks.team import TeamRow, team_messages
 from flows.facts import to_json_value
 from flows.inference import evaluate
@@ -136,6 +137,50 @@ def test_review_and_result_screens() -> None:
         assert "根拠メモ" in text
         assert "&lt;!channel&gt; 基幹系 &amp; &lt;@U999&gt;" in text
         assert "<!channel>" not in text
+
+
+def interview_record(specialty: str, level: int) -> ResultRecord:
+    session = session_at(specialty, level, 0)
+    facts = persona(specialty, level)
+    while session.current is not None:
+        cmd = Command(
+            action="answer", fact=session.current, value=to_json_value(facts[session.current])
+        )
+        session = ENGINE.handle(session, cmd, T0).session
+    return record(specialty, level).model_copy(update={"result": ENGINE.result(session)})
+
+
+def test_result_keeps_unasked_criteria_apart_and_counts_unmet_only() -> None:
+    rec = interview_record("system_operations", 2)
+    blocks = result_blocks(rec, FW)
+    check(blocks)
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    missing = next(t for t in texts if t.startswith("*レベル 3 に向けて不足している根拠*"))
+    unasked = next(
+        t for t in texts if t.startswith("*未確認（判定に影響しないため質問していません）*")
+    )
+    assert "[責任性・複雑性]" in missing  # the role gap once, naming both
+    assert missing.count("役割がメンバー以上") == 2  # both rules, one line
+    assert "未回答" not in missing + unasked
+    assert ":heavy_minus_sign:" in unasked
+    status = json.dumps(status_blocks(None, [rec], FW), ensure_ascii=False)
+    assert f"不足 {rec.result.unmet_count} 項目" in status
+    assert rec.result.unmet_count < len(rec.result.missing)
+
+
+def test_below_level_one_and_level_five_results() -> None:
+    none = json.dumps(result_blocks(record("customer_support", 0), FW), ensure_ascii=False)
+    assert "レベル 1 に未到達" in none
+    assert "レベル 0" not in none
+    top = result_blocks(record("customer_support", 5), FW)
+    check(top)
+    reasons = next(
+        b["text"]["text"]
+        for b in top
+        if b["type"] == "section" and b["text"]["text"].startswith("*レベル 5 の判定理由*")
+    )
+    assert len(reasons.splitlines()) == 5  # the title and the four dimensions
+    assert any(b["type"] == "section" and "最高レベル" in b["text"]["text"] for b in top)
 
 
 @pytest.mark.parametrize("size", [1, 200, 1000])
