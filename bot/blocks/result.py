@@ -46,10 +46,9 @@ def _missing_line(m: MissingEvidence, next_level: int | None, *, answer: bool) -
 def explanation_blocks(result: Result) -> list[Block]:
     """The achieved level's and the next level's dimensions, each with why; what is missing."""
     blocks: list[Block] = []
-    if result.level >= 1:
-        blocks += split_sections(
-            [f"*レベル {result.level} の判定理由*", *_reasons(result, result.level)]
-        )
+    achieved = _reasons(result, result.level)
+    if achieved:
+        blocks += split_sections([f"*レベル {result.level} の判定理由*", *achieved])
     if result.next_level is None:
         blocks.append(section(TOP_LEVEL))
         return blocks

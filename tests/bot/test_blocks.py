@@ -94,7 +94,7 @@ def test_specialty_choice() -> None:
     snapshot("specialty_choice", blocks)
 
 
-@pytest.mark.parametrize("answers", range(11))  # a 責任者 in NO answers 10 questions
+@pytest.mark.parametrize("answers", range(12))  # a 責任者 in NO answers 11 questions
 def test_every_question_of_a_head_renders(answers: int) -> None:
     session = session_at("network_operations", 5, answers)
     _, blocks = ib.screen(ENGINE, session)
@@ -181,6 +181,23 @@ def test_below_level_one_and_level_five_results() -> None:
     )
     assert len(reasons.splitlines()) == 5  # the title and the four dimensions
     assert any(b["type"] == "section" and "最高レベル" in b["text"]["text"] for b in top)
+
+
+def test_a_result_stored_before_the_ladder_still_renders() -> None:
+    """Records written by the previous version have no reasons and unmerged missing entries."""
+    data = record("system_operations", 2).model_dump(mode="json")
+    for key in ("reasons", "not_asked_facts", "cumulative"):
+        del data["result"][key]
+    for entry in data["result"]["missing"]:
+        for key in ("dimensions", "dimension_names", "rules", "facts"):
+            del entry[key]
+    old = ResultRecord.model_validate(data)
+    assert old.result.reasons == ()
+    blocks = result_blocks(old, FW)
+    check(blocks)
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "[責任性] マニュアル・手順書とサービス計画に基づく実施責任を持った" in text
+    assert "判定理由" not in text
 
 
 @pytest.mark.parametrize("size", [1, 200, 1000])
