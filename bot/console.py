@@ -159,7 +159,7 @@ class ConsoleInterview:
         self.console.rule("回答の確認")
         for i, line in enumerate(lines, 1):
             self.console.print(f"  {i}. {line.fact.label}: {line.shown}")
-        self.console.print(f"判定（見込み）: {preview.specialty_name} レベル {preview.level}")
+        self.console.print(f"判定（見込み）: {preview.specialty_name} {preview.level_name}")
         self.console.print(
             "[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]"
         )

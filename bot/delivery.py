@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.notices import notice_text
 from bot.blocks.result import result_blocks
 from flows.drain import Drain
+from flows.explain import level_name
 from flows.outbox import Claimed, Delivery, RetryPolicy, SendResult, classify
 from flows.session import PersonKey, ResultRecord
 from flows.storage.base import StoreUnavailableError
@@ -69,7 +70,7 @@ class SlackSender:
             assert record is not None
             manager = delivery.kind == "result_manager"
             name = fw.specialty(record.specialty).name
-            text = f"判定結果: {name} レベル {record.verdict.level}"
+            text = f"判定結果: {name} {level_name(record.verdict.level)}"
             if manager:
                 text = f"<@{record.user}> さんの{text}"
             return {"text": text, "blocks": result_blocks(record, fw, for_manager=manager)}

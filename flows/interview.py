@@ -165,7 +165,7 @@ class Interview:
 
     def result(self, session: InterviewSession) -> Result:
         assert session.specialty is not None
-        return evaluate(self.framework, session.specialty, session.facts())
+        return evaluate(self.framework, session.specialty, session.facts(), session.asked)
 
     # ------------------------------------------------------------------ commands
 

@@ -85,7 +85,7 @@ class Verdict(BaseModel):
     level: int
     max_possible_level: int
     next_level: int | None
-    missing: int  # criteria of the next level shown as not met
+    missing: int  # criteria shown as unmet (not the unknown or the not asked ones)
 
     @classmethod
     def of(cls, result: Result) -> Verdict:
@@ -93,7 +93,7 @@ class Verdict(BaseModel):
             level=result.level,
             max_possible_level=result.max_possible_level,
             next_level=result.next_level,
-            missing=len(result.missing),
+            missing=result.unmet_count,
         )
 
 

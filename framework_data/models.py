@@ -225,6 +225,7 @@ class Settings(Frozen):
 
     several_min: int = Field(default=2, ge=1)
     min_dimensions_met: int | None = Field(default=None, ge=1)  # None: every dimension
+    cumulative: bool = True  # a level needs every lower level met too (docs/rules.md)
 
 
 class JobCategory(Frozen):

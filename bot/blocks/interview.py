@@ -149,7 +149,7 @@ def review(r: ReviewView, session: InterviewSession, framework: Framework) -> li
     lines, preview = r.answers, r.preview
     blocks: list[Block] = [
         header("回答の確認"),
-        section(f"判定（見込み）: *{preview.specialty_name} レベル {preview.level}*"),
+        section(f"判定（見込み）: *{preview.specialty_name} {preview.level_name}*"),
     ]
     for i, line in enumerate(lines[:35]):
         blocks.append(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.explain import level_name
 from flows.facts import FactValue
 from flows.personas import persona
 from flows.planner import next_fact
@@ -85,7 +86,7 @@ def test_every_persona_through_the_console_on_redis(
     try:
         assert proc.returncode == 0, proc.stderr
         name = FW.specialty(specialty).name
-        assert f"{name}: レベル {level}" in proc.stdout
+        assert f"{name}: {level_name(level)}" in proc.stdout
         assert "質問 1 / ≤" in proc.stdout
         if level < 5:
             assert f"レベル {level + 1} に向けて不足している根拠" in proc.stdout
