@@ -2,8 +2,8 @@
 
 One Protocol per concern: `InterviewStore` (interviews in progress and their results),
 `RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
-`flows.outbox.OutboxStore` (messages that must arrive); `SessionStore` is all of them, which
-is what the app is given. Beside them: the errors every backend raises, the checks both
+`flows.outbox.OutboxStore` (messages that must arrive) and `flows.audit.AuditStore` (who did
+what, when); `SessionStore` is all of them, which is what the app is given. Beside them: the errors every backend raises, the checks both
 backends apply before writing, and the default lifetimes of what expires.
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from flows.audit import AuditStore
 from flows.outbox import Delivery, OutboxStore
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
 
@@ -214,11 +215,17 @@ class EventStore(Protocol):
 
 class SessionStore(InterviewStore, RosterStore, EventStore, Protocol):
     """Everything the bot remembers: interviews and results, the roster, event claims, and
-    (`outbox`) the messages that must arrive."""
+    (`outbox`) the messages that must arrive, and (`audit`) the audit log per workspace."""
 
     @property
     def outbox(self) -> OutboxStore:
         """Pending deliveries per person; `complete` writes to it in the same atomic step."""
+        ...
+
+    @property
+    def audit(self) -> AuditStore:
+        """The append-only audit log per workspace (flows.audit); `forget` leaves it as it is:
+        its events hold no content of the person."""
         ...
 
     def ping(self) -> None:

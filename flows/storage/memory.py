@@ -3,7 +3,8 @@
 Used by the terminal console without REDIS_URL and by tests. Sessions expire
 `session_ttl_seconds` after their last save (measured with the injected `clock`, seconds as a
 float, `time.monotonic` by default); results and rosters never expire; event ids expire after
-the ttl given to `claim_event`. Nothing survives the process.
+the ttl given to `claim_event`; audit events are trimmed after `audit_retention_seconds` (by the
+wall clock). Nothing survives the process.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from flows.audit import DEFAULT_RETENTION_DAYS
 from flows.outbox import Delivery
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
@@ -23,6 +25,7 @@ from flows.storage.base import (
     check_team,
     latest_summary,
 )
+from flows.storage.memory_audit import MemoryAudit
 from flows.storage.memory_outbox import MemoryOutbox
 
 _SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
@@ -42,6 +45,7 @@ class MemoryStore:
         *,
         session_ttl_seconds: int = DEFAULT_SESSION_TTL,
         clock: Callable[[], float] = time.monotonic,
+        audit_retention_seconds: int = DEFAULT_RETENTION_DAYS * 86400,
     ) -> None:
         if session_ttl_seconds < 1:
             raise ValueError("session_ttl_seconds must be at least 1")
@@ -55,6 +59,7 @@ class MemoryStore:
         self._events: dict[str, float] = {}  # event id → expiry
         self._writes = 0
         self.outbox = MemoryOutbox(self._lock)
+        self.audit = MemoryAudit(self._lock, retention_seconds=audit_retention_seconds)
 
     # ----------------------------------------------------------------- helpers (lock held)
 

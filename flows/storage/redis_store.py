@@ -1,7 +1,8 @@
 """The Redis SessionStore: compare-and-set Lua scripts, one round trip per operation.
 
 Here are the interviews and results (InterviewStore); the roster and event claims are in
-`flows.storage.redis_roster`, the outbox in `flows.storage.redis_outbox`, the key names in
+`flows.storage.redis_roster`, the outbox in `flows.storage.redis_outbox`, the audit log in
+`flows.storage.redis_audit`, the key names in
 `flows.storage.redis_keys`, the scripts and the client configuration in
 `flows.storage.redis_scripts`.
 
@@ -22,6 +23,7 @@ import redis
 from redis.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisClusterException
 
+from flows.audit import DEFAULT_RETENTION_DAYS
 from flows.outbox import Delivery
 from flows.session import (
     RECORD_VERSION,
@@ -38,6 +40,7 @@ from flows.storage.base import (
     UnreadableRecordError,
     check_completion,
 )
+from flows.storage.redis_audit import RedisAudit
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
 from flows.storage.redis_results import RedisResults, open_field
@@ -70,6 +73,7 @@ class RedisStore(RedisResults):
         *,
         session_ttl_seconds: int = DEFAULT_SESSION_TTL,
         prefix: str = "itss",
+        audit_retention_seconds: int = DEFAULT_RETENTION_DAYS * 86400,
     ) -> None:
         if session_ttl_seconds < 1:
             raise ValueError("session_ttl_seconds must be at least 1")
@@ -82,6 +86,9 @@ class RedisStore(RedisResults):
         self._delete = client.register_script(DELETE)
         self._claim = client.register_script(CLAIM)
         self.outbox = RedisOutbox(client, self, self._reachable)
+        self.audit = RedisAudit(
+            client, self, self._reachable, retention_seconds=audit_retention_seconds
+        )
 
     @classmethod
     def from_url(
@@ -90,6 +97,7 @@ class RedisStore(RedisResults):
         *,
         session_ttl_seconds: int = DEFAULT_SESSION_TTL,
         prefix: str = "itss",
+        audit_retention_seconds: int = DEFAULT_RETENTION_DAYS * 86400,
     ) -> RedisStore:
         """A store on a new client (`client_options()`) for redis://, rediss:// or unix://
         URLs, connecting lazily: a server that is down shows at the first call.
@@ -102,9 +110,19 @@ class RedisStore(RedisResults):
                 )
             except (RedisClusterException, *UNAVAILABLE) as exc:
                 raise StoreUnavailableError(url, f"{type(exc).__name__}: {exc}") from exc
-            return cls(cluster, session_ttl_seconds=session_ttl_seconds, prefix=prefix)
+            return cls(
+                cluster,
+                session_ttl_seconds=session_ttl_seconds,
+                prefix=prefix,
+                audit_retention_seconds=audit_retention_seconds,
+            )
         client = redis.Redis.from_url(url, **client_options())
-        return cls(client, session_ttl_seconds=session_ttl_seconds, prefix=prefix)
+        return cls(
+            client,
+            session_ttl_seconds=session_ttl_seconds,
+            prefix=prefix,
+            audit_retention_seconds=audit_retention_seconds,
+        )
 
     def close(self) -> None:
         """Close the client's connections (also those of a client passed in)."""
