@@ -66,7 +66,9 @@ def create_app(
     """The Bolt app and its context. With `OUTBOX_POLL_SECONDS` > 0 it also starts the
     outbox thread (ctx.close() stops it)."""
     store = store or open_store(
-        settings.redis_url, session_ttl_seconds=settings.session_ttl_seconds
+        settings.redis_url,
+        session_ttl_seconds=settings.session_ttl_seconds,
+        audit_retention_seconds=settings.audit_retention_seconds,
     )
     client = web_client(settings)
     ctx = BotContext(

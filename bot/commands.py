@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.audit import audit_command
 from bot.blocks.common import Block, echo, section
 from bot.blocks.forget import forget_confirm
 from bot.blocks.help import help_blocks
@@ -148,6 +149,11 @@ def roster(ctx: BotContext, cmd: Invocation) -> Reply:
     return Reply("名簿を処理しています…")
 
 
+def audit(ctx: BotContext, cmd: Invocation) -> Reply:
+    ctx.defer(audit_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
+    return Reply("監査ログを確認しています…")
+
+
 SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "": show_help,
     "help": show_help,
@@ -160,11 +166,13 @@ SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "forget": forget,
     "team": team,
     "roster": roster,
+    # issue 12, audit and privacy
+    "audit": audit,
 }
 
 
 def forget_data(ctx: BotContext, key: PersonKey, respond: Callable[..., Any]) -> None:
     """Delete everything stored about `key` and replace the confirmation with the outcome."""
-    ctx.store.forget(key)
+    ctx.service.forget(key)  # audited there: that it happened, not what
     done = "あなたに関する保存データをすべて削除しました。"
     respond(replace_original=True, text=done, blocks=[section(done)])

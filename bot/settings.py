@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     outbox_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
     outbox_max_attempts: int = Field(default=10, ge=1, le=100)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
+    # The audit log (docs/cycle.md#audit): how long an event is kept. 400 days = a yearly
+    # assessment cycle plus a month, so the previous cycle's trail is still there when the
+    # next one is reviewed.
+    audit_retention_days: int = Field(default=400, ge=1, le=3650)
+    # Aggregates shown to anyone but admins hide a group smaller than this (flows/privacy.py).
+    aggregate_min_group: int = Field(default=3, ge=1, le=100)
 
     @field_validator("itss_admins", mode="before")
     @classmethod
@@ -52,6 +58,10 @@ class Settings(BaseSettings):
     @property
     def session_ttl_seconds(self) -> int:
         return self.session_ttl_days * 86400
+
+    @property
+    def audit_retention_seconds(self) -> int:
+        return self.audit_retention_days * 86400
 
 
 def settings_problems(exc: Exception) -> list[str]:

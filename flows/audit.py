@@ -25,12 +25,15 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from flows.session import PersonKey
+
 AUDIT_VERSION: Literal[1] = 1
 DEFAULT_RETENTION_DAYS = 400  # a yearly cycle plus a month: last year's cycle is still there
 MAX_DETAIL_ITEMS = 12
 MAX_DETAIL_VALUE = 300  # characters; a longer value is cut with "…"
 
 log = logging.getLogger("itss.audit")
+_USER = r"^[A-Za-z0-9_.-]{1,64}$"  # as PersonKey's user: safe inside a mention
 
 
 class AuditAction(StrEnum):
@@ -61,9 +64,9 @@ class AuditEvent(BaseModel):
     schema_version: Literal[1] = AUDIT_VERSION
     at: datetime
     team: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    actor: str = Field(min_length=1, max_length=64)
+    actor: str = Field(pattern=_USER)
     action: AuditAction
-    subject: str | None = Field(default=None, max_length=64)
+    subject: str | None = Field(default=None, pattern=_USER)
     campaign: str | None = Field(default=None, max_length=100)
     detail: dict[str, str] = Field(default_factory=dict)
 
@@ -88,19 +91,18 @@ class AuditEvent(BaseModel):
 
 def event(
     at: datetime,
-    team: str,
-    actor: str,
+    actor: PersonKey,
     action: AuditAction,
     *,
     subject: str | None = None,
     campaign: str | None = None,
     **detail: str,
 ) -> AuditEvent:
-    """An AuditEvent, the detail as keyword arguments."""
+    """An AuditEvent by `actor` in their workspace, the detail as keyword arguments."""
     return AuditEvent(
         at=at,
-        team=team,
-        actor=actor,
+        team=actor.team,
+        actor=actor.user,
         action=action,
         subject=subject,
         campaign=campaign,

@@ -15,5 +15,6 @@ def help_blocks() -> list[Block]:
         "`/itss team` マネージャー向け: 部下の診断状況一覧と CSV",
         "`/itss forget` 自分に関する保存データをすべて削除（確認あり）",
         "`/itss roster set @メンバー @マネージャー` / `remove @メンバー` / `show` / `import`（管理者のみ）",
+        "`/itss audit` 監査ログの最新 50 件 / `audit csv` すべてを CSV で（管理者のみ）",
     ]
     return [section("\n".join(lines))]

@@ -100,7 +100,7 @@ class RedisAudit:
         start = "-"
         while True:
             with self._reachable():
-                entries = self.client.xrange(name, start, "+", count=PAGE)
+                entries: Any = self.client.xrange(name, start, "+", count=PAGE)
             yield from self._parse(name, entries)
             if len(entries) < PAGE:
                 return
