@@ -325,3 +325,18 @@ def test_an_audit_write_that_fails_is_logged_and_the_action_stands(
         "UADMIN",
         "U500",
     )
+
+
+def test_the_retention_setting_reaches_the_store(redis_url: str) -> None:
+    from bot.app import create_app
+    from tests.bot.slack_env import settings_for
+    from tests.slack_mock import MockSlackApi
+
+    with MockSlackApi() as api:
+        settings = settings_for(api, redis_url, audit_retention_days=10, outbox_poll_seconds=0)
+        _, ctx = create_app(settings)
+        try:
+            assert ctx.store.audit.retention_seconds == 10 * 86400
+            assert settings.aggregate_min_group == 3
+        finally:
+            ctx.close()

@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import redis
@@ -164,7 +165,8 @@ def test_redis_layout_is_one_stream_per_workspace(
     assert redis_store.audit.key("T1") == name
     assert redis_client.type(name) == "stream"
     assert redis_client.ttl(name) == -1
-    ((_, fields),) = redis_client.xrange(name)
+    entries: Any = redis_client.xrange(name)
+    ((_, fields),) = entries
     assert set(fields) == {"e"}
     assert json.loads(fields["e"])["schema_version"] == 1
     assert len(fields["e"]) < 400
