@@ -28,6 +28,8 @@ def typed(specialty: str, fact_id: str, value: FactValue) -> str:
     """What a person types at the console prompt for this answer."""
     fact = FW.fact(fact_id)
     options = [o.id for o in fact.options_for(specialty)]
+    if fact.statements:  # every statement ticked for true, none for false
+        return ",".join(str(i) for i in range(1, len(fact.statements) + 1)) if value else "0"
     if fact.kind == "bool":
         return "y" if value else "n"
     if fact.kind == "ordinal":
