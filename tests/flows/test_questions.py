@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -276,3 +277,38 @@ def test_statements_only_for_bool_facts_and_placeholders_only_for_numbers() -> N
     data = raw_framework()
     del fact_entry(data, "peak_staff")["placeholder"]
     assert "needs its own placeholder" in problems_of(data)
+
+
+# ------------------------------------------------------------------ docs/interview.md
+
+
+def test_docs_list_every_question_as_the_data_words_it() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "interview.md").read_text("utf-8")
+    dims = {d.id: d.name for d in FW.job_category.dimensions}
+    for fact in FW.facts:
+        rows = [line for line in doc.splitlines() if line.startswith(f"| `{fact.id}` (")]
+        assert len(rows) == 1, f"docs/interview.md lists {fact.id} {len(rows)} times"
+        row = rows[0]
+        assert f" | {'・'.join(dims[d] for d in fact.serves)} | " in row
+        for text in (fact.question, *fact.question_by_specialty.values()):
+            assert text in row, f"{fact.id}: docs/interview.md shows another question"
+        labels = [o.label for sp in SPECIALTIES for o in fact.options_for(sp)]
+        for label in [*labels, *(s.label for s in fact.statements), fact.placeholder]:
+            assert label in row, f"{fact.id}: {label!r} is not in docs/interview.md"
+    assert FW.source.version in doc
+
+
+def test_why_a_question_is_asked_quotes_the_seeds_lead_and_bullets() -> None:
+    session = ENGINE.new_session(PersonKey(team="T1", user="U1"), "i1", T0)
+    session = ENGINE.handle(session, Command(action="choose", specialty="system_operations"), T0)
+    at = session.session.model_copy(update={"current": "mastery"})
+    view = ENGINE.question(at)
+    assert view is not None
+    level4 = next(e for e in view.evidence if e.level == 4)
+    shown = next(t for t in _texts(question(view, at)) if t.startswith("*レベル4 タスク特性*"))
+    lines = shown.split("\n")
+    assert lines[1] == level4.lead
+    assert lines[2:] == [f"• {item}" for item in level4.items]
+    # the seed's flattened text runs two items together (「…責任課長相当以上へ…」); not shown
+    assert "責任課長相当以上" in level4.text
+    assert "責任課長相当以上" not in shown
