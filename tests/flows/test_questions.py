@@ -300,8 +300,8 @@ def test_docs_list_every_question_as_the_data_words_it() -> None:
 
 def test_why_a_question_is_asked_quotes_the_seeds_lead_and_bullets() -> None:
     session = ENGINE.new_session(PersonKey(team="T1", user="U1"), "i1", T0)
-    session = ENGINE.handle(session, Command(action="choose", specialty="system_operations"), T0)
-    at = session.session.model_copy(update={"current": "mastery"})
+    chosen = ENGINE.handle(session, Command(action="choose", specialty="system_operations"), T0)
+    at = chosen.session.model_copy(update={"current": "mastery"})
     view = ENGINE.question(at)
     assert view is not None
     level4 = next(e for e in view.evidence if e.level == 4)
