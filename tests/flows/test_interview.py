@@ -130,7 +130,7 @@ def test_back_shows_old_answer_and_changed_answer_replans() -> None:
     q = ENGINE.question(session)
     assert q is not None
     assert q.fact.id == "operations_count"
-    assert q.previous == "3回"
+    assert q.previous == "3件"  # engagements per system or contract (issue 10)
     session = applied(session, "back")
     q = ENGINE.question(session)
     assert q is not None
