@@ -2,27 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.blocks.common import Block, context, echo, header, paginate, section, split_sections
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
-    from framework_data.search import Hit
+    from framework_data.search import Lookup, Suggestion
+
+_SUGGESTION_KINDS = {
+    "keyword": "キーワード",
+    "specialty": "専門分野",
+    "level": "レベル",
+    "kind": "種類",
+    "skill": "スキル項目",
+    "example": "例",
+}
 
 
-def lookup_blocks(query: str, hits: Sequence[Hit]) -> list[list[Block]]:
-    if not hits:
-        return [
-            [
-                section(
-                    f"「{echo(query)}」に一致する定義は見つかりませんでした。例: `/itss skill バックアップ`、`/itss skill SO レベル4`"
-                )
-            ]
-        ]
-    blocks: list[Block] = [context(f"「{echo(query)}」の検索結果 {len(hits)} 件")]
-    for hit in hits:
+def lookup_note(found: Lookup) -> str | None:
+    """Why the hits are not a plain match of every word, or None when they are."""
+    if found.partial:
+        words = "」「".join(t.word for t in found.query.terms if t.split)
+        return f"「{words}」をすべて含む定義はないため、一部を含む定義を表示しています。"
+    if found.literal:
+        return "専門分野名・数字を検索語として読んだ結果です。"
+    return None
+
+
+def suggestion_line(suggestion: Suggestion, command: str) -> str:
+    """「`/itss skill バックアップ`（キーワード: バックアップ）」: a query to copy and why."""
+    label = _SUGGESTION_KINDS[suggestion.kind]
+    why = label if suggestion.label == suggestion.query else f"{label}: {suggestion.label}"
+    return f"`{command} {suggestion.query}`（{why}）"
+
+
+def not_found_lines(query: str, found: Lookup, command: str) -> list[str]:
+    """The not-found message, then 「もしかして」 with a query to copy for each suggestion."""
+    lines = [f"「{query}」に一致する定義は見つかりませんでした。"]
+    if found.suggestions:
+        lines.append("もしかして:")
+        lines += [f"• {suggestion_line(s, command)}" for s in found.suggestions]
+    return lines
+
+
+def lookup_blocks(query: str, found: Lookup) -> list[list[Block]]:
+    shown = echo(query)
+    if not found.hits:
+        return [[section("\n".join(not_found_lines(shown, found, "/itss skill")))]]
+    blocks: list[Block] = [context(f"「{shown}」の検索結果 {len(found.hits)} 件")]
+    note = lookup_note(found)
+    if note:
+        blocks.append(context(note))
+    for hit in found.hits:
         blocks += split_sections([f"*{hit.title}*", hit.text])
     return paginate(blocks)
 

@@ -24,8 +24,9 @@ The package: `query` reads a query, `records` turns the framework into weighted 
 
 from __future__ import annotations
 
-from framework_data.search.index import SkillIndex, default_index
+from framework_data.search.index import Lookup, SkillIndex, default_index
 from framework_data.search.query import MAX_QUERY_CHARS, Query
 from framework_data.search.ranking import Hit
+from framework_data.search.suggest import Suggestion
 
-__all__ = ["MAX_QUERY_CHARS", "Hit", "Query", "SkillIndex", "default_index"]
+__all__ = ["MAX_QUERY_CHARS", "Hit", "Lookup", "Query", "SkillIndex", "Suggestion", "default_index"]
