@@ -18,8 +18,8 @@ from framework_data.search.words import KIND_NAMES
 class Lookup:
     """The answer to one query: hits, how they were found, and suggestions when there are none.
 
-    `literal`: the query's specialty aliases and bare numbers were read as words, because as
-    filters they left nothing. `partial`: a word of the query that is not in the data matched
+    `literal`: some of the query's specialty aliases or bare numbers were read as words,
+    because as filters they left nothing. `partial`: a word of the query that is not in the data matched
     with only some of its parts. `suggestions` is empty exactly when `hits` is not.
     """
 
@@ -92,9 +92,15 @@ class SkillIndex:
                 if hits:
                     return Lookup(both, tuple(hits))
             return Lookup(query, tuple(self._ranker.listed(query, limit)))
-        readings = [query]
-        if query.filter_words:  # an alias or a number may be part of what the person typed
-            readings.append(self._parser.parse(text, literal=True))
+        readings = [query]  # an alias or a number may be part of what the person typed
+        if query.bare_levels:
+            readings.append(self._parser.parse(text, numbers_as_words=True))
+        if query.specialties:
+            readings.append(self._parser.parse(text, aliases_as_words=True))
+        if query.bare_levels and query.specialties:
+            readings.append(
+                self._parser.parse(text, aliases_as_words=True, numbers_as_words=True)
+            )
         for partial in (False, True):
             if partial and not any(t.split for q in readings for t in q.terms):
                 break

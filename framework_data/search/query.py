@@ -54,9 +54,8 @@ class Query:
     of definition asked for, `keywords` the remaining words as typed (NFKC). `terms` are what
     every hit must contain: the keywords and the words that named skills. `named` are the
     compact names of items that a word read as a filter also names exactly (the skill item
-    システムオペレーション). `filter_words` says whether a specialty alias or a bare number was
-    read as a filter (`parse(..., literal=True)` reads them as keywords instead);
-    `alias_words` are the whole words that were read as specialty aliases (ヘルプデスク).
+    システムオペレーション). `alias_words` are the whole words that were read as specialty
+    aliases (ヘルプデスク); `bare_levels` whether a number on its own (4, 四) was read as a level.
     """
 
     specialties: tuple[str, ...] = ()
@@ -66,8 +65,8 @@ class Query:
     keywords: tuple[str, ...] = ()
     terms: tuple[Term, ...] = field(default=(), repr=False)
     named: tuple[str, ...] = field(default=(), repr=False)
-    filter_words: bool = field(default=False, repr=False)
     alias_words: tuple[str, ...] = field(default=(), repr=False)
+    bare_levels: bool = field(default=False, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -122,10 +121,17 @@ class QueryParser:
                 (skill.id, compact(skill.name), min(len(core), max(3, math.ceil(len(core) / 2))))
             )
 
-    def parse(self, text: str, *, literal: bool = False, also_words: bool = False) -> Query:
+    def parse(
+        self,
+        text: str,
+        *,
+        aliases_as_words: bool = False,
+        numbers_as_words: bool = False,
+        also_words: bool = False,
+    ) -> Query:
         """Read filters, skills and keywords from a query (its first `MAX_QUERY_CHARS`
-        characters). `literal`: specialty aliases and bare numbers stay keywords;
-        `also_words`: a whole word read as an alias is a keyword too."""
+        characters). `aliases_as_words`, `numbers_as_words`: specialty aliases, bare numbers
+        (4, 四) stay keywords; `also_words`: a whole word read as an alias is a keyword too."""
         s = clean(text[: MAX_QUERY_CHARS * 2])
         if len(s) > MAX_QUERY_CHARS:  # cut at a space so no half word becomes a keyword
             s = s[:MAX_QUERY_CHARS]
@@ -145,7 +151,7 @@ class QueryParser:
         specialties: set[str] = set()
         named: list[str] = []
         alias_words: list[str] = []
-        for alias in () if literal else self._aliases:
+        for alias in () if aliases_as_words else self._aliases:
             taken = take(s, alias, self._corpus)
             s, specialties = taken.text, specialties | taken.values
             alias_words += taken.whole_words
@@ -161,7 +167,7 @@ class QueryParser:
             token = _strip_particles(raw)
             if not token:
                 continue
-            level = self._bare_level(token) if not literal else None
+            level = None if numbers_as_words else self._bare_level(token)
             if level is not None:
                 levels.add(level)
                 bare = True
@@ -183,8 +189,8 @@ class QueryParser:
             keywords=tuple(keywords),
             terms=tuple(terms),
             named=tuple(dict.fromkeys(named)),
-            filter_words=bool(specialties) or bare,
             alias_words=tuple(alias_words),
+            bare_levels=bare,
         )
 
     def _bare_level(self, token: str) -> int | None:
