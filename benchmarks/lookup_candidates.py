@@ -8,6 +8,7 @@ that are installed (`uv pip install sudachipy sudachidict-core janome` into a sc
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 from collections.abc import Callable
@@ -32,10 +33,10 @@ class SudachiSplitter:
     """SudachiPy with sudachidict-core, split mode A (the shortest units) or C."""
 
     def __init__(self, mode: str = "A") -> None:
-        from sudachipy import Dictionary, SplitMode
-
+        sudachipy = importlib.import_module("sudachipy")  # not a dependency: no stubs needed
         self.name = f"sudachi-{mode.lower()}"
-        self._tokenizer: Any = Dictionary(dict="core").create(getattr(SplitMode, mode))
+        dictionary = sudachipy.Dictionary(dict="core")
+        self._tokenizer: Any = dictionary.create(getattr(sudachipy.SplitMode, mode))
 
     def split(self, word: str) -> tuple[str, ...]:
         parts = []
@@ -52,9 +53,8 @@ class JanomeSplitter:
     name = "janome"
 
     def __init__(self) -> None:
-        from janome.tokenizer import Tokenizer
-
-        self._tokenizer: Any = Tokenizer()
+        tokenizer = importlib.import_module("janome.tokenizer")  # not a dependency
+        self._tokenizer: Any = tokenizer.Tokenizer()
 
     def split(self, word: str) -> tuple[str, ...]:
         parts = []

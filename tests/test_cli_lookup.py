@@ -18,7 +18,12 @@ BIN = Path(sys.executable).parent / "itss-bot"
 def lookup(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"COLUMNS": "200"}
     return subprocess.run(
-        [str(BIN), "lookup", *args], capture_output=True, text=True, timeout=60, env=env, check=False
+        [str(BIN), "lookup", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
     )
 
 
@@ -62,6 +67,8 @@ def test_nothing_found_suggests_what_would() -> None:
     assert "「CS 高可用性」に一致する定義は見つかりませんでした。" in done.stdout
     assert "もしかして:" in done.stdout
     assert "`itss-bot lookup SO 高可用性`（専門分野: システムオペレーション）" in done.stdout
+    # a suggestion is a command to copy: a word with parentheses is quoted for the shell
+    assert "`itss-bot lookup '運用システムの複雑性(マルチプラットフォーム、" in done.stdout
 
 
 def test_nothing_close_still_gives_examples() -> None:

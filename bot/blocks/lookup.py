@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 from bot.blocks.common import Block, context, echo, header, paginate, section, split_sections
@@ -10,6 +11,7 @@ from framework_data.models import Framework
 if TYPE_CHECKING:
     from framework_data.search import Lookup, Suggestion
 
+_SHELL_SPECIAL = frozenset("()[]{}<>|&;$`\"'*?!#~\\")
 _SUGGESTION_KINDS = {
     "keyword": "キーワード",
     "specialty": "専門分野",
@@ -30,19 +32,25 @@ def lookup_note(found: Lookup) -> str | None:
     return None
 
 
-def suggestion_line(suggestion: Suggestion, command: str) -> str:
-    """「`/itss skill バックアップ`（キーワード: バックアップ）」: a query to copy and why."""
+def suggestion_line(suggestion: Suggestion, command: str, *, shell: bool = False) -> str:
+    """「`/itss skill バックアップ`（キーワード: バックアップ）」: a query to copy and why;
+    `shell` quotes each word that a shell would not take as it is."""
     label = _SUGGESTION_KINDS[suggestion.kind]
     why = label if suggestion.label == suggestion.query else f"{label}: {suggestion.label}"
-    return f"`{command} {suggestion.query}`（{why}）"
+    query = suggestion.query
+    if shell:
+        query = " ".join(
+            shlex.quote(word) if _SHELL_SPECIAL & set(word) else word for word in query.split()
+        )
+    return f"`{command} {query}`（{why}）"
 
 
-def not_found_lines(query: str, found: Lookup, command: str) -> list[str]:
+def not_found_lines(query: str, found: Lookup, command: str, *, shell: bool = False) -> list[str]:
     """The not-found message, then 「もしかして」 with a query to copy for each suggestion."""
     lines = [f"「{query}」に一致する定義は見つかりませんでした。"]
     if found.suggestions:
         lines.append("もしかして:")
-        lines += [f"• {suggestion_line(s, command)}" for s in found.suggestions]
+        lines += [f"• {suggestion_line(s, command, shell=shell)}" for s in found.suggestions]
     return lines
 
 

@@ -86,7 +86,9 @@ class SkillIndex:
         if limit <= 0 or query.empty:
             return Lookup(query, ())
         if not query.terms:
-            if query.kinds and query.alias_words:  # 知識 ヘルプデスク: CS's knowledge of ヘルプデスク
+            if (
+                query.kinds and query.alias_words
+            ):  # 知識 ヘルプデスク: CS's knowledge of ヘルプデスク
                 both = self._parser.parse(text, also_words=True)
                 hits = self._ranker.ranked(both, limit) if both.terms else []
                 if hits:
@@ -98,9 +100,7 @@ class SkillIndex:
         if query.specialties:
             readings.append(self._parser.parse(text, aliases_as_words=True))
         if query.bare_levels and query.specialties:
-            readings.append(
-                self._parser.parse(text, aliases_as_words=True, numbers_as_words=True)
-            )
+            readings.append(self._parser.parse(text, aliases_as_words=True, numbers_as_words=True))
         for partial in (False, True):
             if partial and not any(t.split for q in readings for t in q.terms):
                 break

@@ -74,9 +74,7 @@ class Ranker:
     def listed(self, query: Query, limit: int) -> list[Hit]:
         """The definitions for a query's filters (it has no terms): items it names exactly, then
         the kinds asked for (or the indicator's dimensions, then スキル熟達度)."""
-        pool = (
-            [r for r in self._tops if r.kind in query.kinds] if query.kinds else self._listing
-        )
+        pool = [r for r in self._tops if r.kind in query.kinds] if query.kinds else self._listing
         listed = [r for r in pool if _passes(r, query)]
         if query.specialties:  # the specialty's own definitions before common ones
             wanted = set(query.specialties)
@@ -159,7 +157,7 @@ class Ranker:
         if not counts:
             return set()
         # Only the records that contain the most parts: the closest to the word typed.
-        need = max(need, max(counts.values()))
+        need = max(need, *counts.values())
         return {i for i, n in counts.items() if n >= need}
 
     def _idf(self, part: str) -> float:

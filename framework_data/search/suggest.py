@@ -104,7 +104,10 @@ class Suggester:
         levels: Iterable[int] | None = None,
         kinds: bool = True,
     ) -> str:
-        parts = [self._specialties[s][1] for s in (query.specialties if specialties is None else specialties)]
+        parts = [
+            self._specialties[s][1]
+            for s in (query.specialties if specialties is None else specialties)
+        ]
         parts += [f"レベル{n}" for n in (query.levels if levels is None else levels)]
         parts += [KIND_NAMES[k] for k in query.kinds] if kinds else []
         return " ".join([*parts, *words])

@@ -68,7 +68,10 @@ def test_framework_part_words_are_filters(
 
 def test_a_kind_word_alone_lists_that_kind() -> None:
     hits = default_index().search("スキル項目", limit=20)
-    assert [h.title for h in hits[:2]] == ["スキル項目: 顧客リレーションの確立", "スキル項目: マネジメントシステムの確立"]
+    assert [h.title for h in hits[:2]] == [
+        "スキル項目: 顧客リレーションの確立",
+        "スキル項目: マネジメントシステムの確立",
+    ]
     assert all(h.kind == "skill" for h in hits)
     roots = default_index().search("知識項目", limit=50)
     assert all(h.kind == "knowledge" and h.title.count(" > ") == 1 for h in roots)
@@ -147,7 +150,10 @@ def test_without_the_kind_or_the_level() -> None:
 
 def test_closest_names_of_the_data() -> None:
     found = suggestions("CS 高可用性")
-    assert ("keyword", "運用システムの複雑性(マルチプラットフォーム、マルチベンダ、高可用性)") in found
+    assert (
+        "keyword",
+        "運用システムの複雑性(マルチプラットフォーム、マルチベンダ、高可用性)",
+    ) in found
 
 
 def test_examples_when_nothing_is_close() -> None:
