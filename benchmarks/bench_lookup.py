@@ -62,9 +62,8 @@ def package_mb(names: tuple[str, ...]) -> float:
 
 def measure_one(name: str, rounds: int) -> dict[str, Any]:
     """Run in a fresh process: everything about one splitter."""
-    from framework_data.loader import load_default
-
     from benchmarks.lookup_candidates import CANDIDATES
+    from framework_data.loader import load_default
     from framework_data.search import SkillIndex
 
     framework = load_default()  # parse and validate the YAML outside the timing

@@ -46,7 +46,7 @@ def lookup(
         typer.echo(json.dumps([h.as_dict() for h in found.hits], ensure_ascii=False, indent=2))
     if not found.hits:
         typer.echo(
-            "\n".join(not_found_lines(text, found, "itss-bot lookup", shell=True)), err=as_json
+            "\n".join(not_found_lines(text, found, "itss-bot lookup", for_shell=True)), err=as_json
         )
         raise typer.Exit(1)
     if as_json:

@@ -32,25 +32,29 @@ def lookup_note(found: Lookup) -> str | None:
     return None
 
 
-def suggestion_line(suggestion: Suggestion, command: str, *, shell: bool = False) -> str:
+def suggestion_line(suggestion: Suggestion, command: str, *, for_shell: bool = False) -> str:
     """「`/itss skill バックアップ`（キーワード: バックアップ）」: a query to copy and why;
-    `shell` quotes each word that a shell would not take as it is."""
+    `for_shell` quotes each word that a shell would not take as it is."""
     label = _SUGGESTION_KINDS[suggestion.kind]
     why = label if suggestion.label == suggestion.query else f"{label}: {suggestion.label}"
     query = suggestion.query
-    if shell:
+    if for_shell:
         query = " ".join(
             shlex.quote(word) if _SHELL_SPECIAL & set(word) else word for word in query.split()
         )
     return f"`{command} {query}`（{why}）"
 
 
-def not_found_lines(query: str, found: Lookup, command: str, *, shell: bool = False) -> list[str]:
+def not_found_lines(
+    query: str, found: Lookup, command: str, *, for_shell: bool = False
+) -> list[str]:
     """The not-found message, then 「もしかして」 with a query to copy for each suggestion."""
     lines = [f"「{query}」に一致する定義は見つかりませんでした。"]
     if found.suggestions:
         lines.append("もしかして:")
-        lines += [f"• {suggestion_line(s, command, shell=shell)}" for s in found.suggestions]
+        lines += [
+            f"• {suggestion_line(s, command, for_shell=for_shell)}" for s in found.suggestions
+        ]
     return lines
 
 
