@@ -8,7 +8,7 @@ from functools import cache
 from framework_data.models import Framework
 from framework_data.search.query import Query, QueryParser
 from framework_data.search.ranking import Hit, Ranker
-from framework_data.search.records import build_records, corpus, exact_names
+from framework_data.search.records import build_records, exact_names
 from framework_data.search.split import BigramSplitter, Splitter
 from framework_data.search.suggest import Suggester, Suggestion
 from framework_data.search.words import KIND_NAMES
@@ -41,7 +41,7 @@ class SkillIndex:
         records = build_records(framework)
         self._ranker = Ranker(records, tuple(s.id for s in jc.specialties))
         self._parser = QueryParser(
-            framework, corpus(records), exact_names(records), splitter or BigramSplitter()
+            framework, self._ranker.occurs, exact_names(records), splitter or BigramSplitter()
         )
         self._suggester = Suggester(framework, lambda text: bool(self.search(text, limit=1)))
 

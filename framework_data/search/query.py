@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from framework_data.models import Framework
@@ -92,18 +93,23 @@ def _strip_particles(token: str) -> str:
 
 
 class QueryParser:
-    """Reads queries against one framework. `corpus` (all indexed texts, compact) tells a filter
-    word apart from a longer word of the data that contains it; `exact` are the compact names of
-    items, knowledge nodes and skills."""
+    """Reads queries against one framework. `occurs` (is this compact text in some indexed
+    field?) tells a filter word apart from a longer word of the data that contains it, and a
+    word to match as it is from one to split; `exact` are the compact names of items,
+    knowledge nodes and skills."""
 
     def __init__(
-        self, framework: Framework, corpus: str, exact: frozenset[str], splitter: Splitter
+        self,
+        framework: Framework,
+        occurs: Callable[[str], bool],
+        exact: frozenset[str],
+        splitter: Splitter,
     ) -> None:
         jc = framework.job_category
         self._specialty_order = tuple(s.id for s in jc.specialties)
         self._skill_ids = tuple(dict.fromkeys(s.id for s in jc.skills))
         self._known_levels = frozenset(jc.levels) | frozenset(jc.undefined_levels)
-        self._corpus = corpus
+        self._occurs = occurs
         self._exact = exact
         self._splitter = splitter
         self._aliases = filter_words(
@@ -146,13 +152,13 @@ class QueryParser:
         s = _LEVEL_RE.sub(take_level, s)
         kinds: set[str] = set()
         for word in self._kind_words:
-            taken = take(s, word, self._corpus)
+            taken = take(s, word, self._occurs)
             s, kinds = taken.text, kinds | taken.values
         specialties: set[str] = set()
         named: list[str] = []
         alias_words: list[str] = []
         for alias in () if aliases_as_words else self._aliases:
-            taken = take(s, alias, self._corpus)
+            taken = take(s, alias, self._occurs)
             s, specialties = taken.text, specialties | taken.values
             alias_words += taken.whole_words
             named += [w for w in map(compact, taken.whole_words) if w in self._exact]
@@ -201,7 +207,7 @@ class QueryParser:
         return None
 
     def _term(self, token: str, term: str) -> Term:
-        if term in self._corpus:
+        if self._occurs(term):
             return Term(token, term, (term,))
         parts = self._splitter.split(token)
         return Term(token, term, parts if parts else (term,))

@@ -108,6 +108,10 @@ class Ranker:
         scored.sort(key=lambda item: item[0])
         return self._merge(scored, limit)
 
+    def occurs(self, text: str) -> bool:
+        """Whether a compact text occurs in some field of some record."""
+        return bool(text) and bool(self._matching(text, None))
+
     def _named(self, query: Query, within: set[int] | None) -> list[int]:
         found = [
             i

@@ -74,11 +74,6 @@ def build_records(framework: Framework) -> list[Record]:
     return _Builder(framework).records
 
 
-def corpus(records: Iterable[Record]) -> str:
-    """All field texts, one per line: for asking whether a word occurs in the data at all."""
-    return "\n".join(f.text for r in records for f in r.fields)
-
-
 def exact_names(records: Iterable[Record]) -> frozenset[str]:
     """The compact names that equal an item, a knowledge node or a skill (exact fields)."""
     return frozenset(f.text for r in records for f in r.fields if f.exact)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from framework_data.search.records import Kind
@@ -44,6 +45,7 @@ class FilterWord:
     value: str  # a specialty id or a Kind
     pattern: re.Pattern[str]
     ascii_only: bool
+    first: str  # its first character, casefolded: a query without it cannot contain the word
 
 
 def word_pattern(alias: str) -> re.Pattern[str] | None:
@@ -85,7 +87,7 @@ def filter_words(words: list[tuple[str, str]]) -> list[FilterWord]:
     for word, value in ordered:
         pattern = word_pattern(word)
         if pattern is not None:
-            found.append(FilterWord(value, pattern, word.isascii()))
+            found.append(FilterWord(value, pattern, word.isascii(), normalize(word)[0]))
     return found
 
 
@@ -98,9 +100,11 @@ class Taken:
     whole_words: tuple[str, ...]
 
 
-def take(s: str, word: FilterWord, corpus: str) -> Taken:
+def take(s: str, word: FilterWord, occurs: Callable[[str], bool]) -> Taken:
     """Remove matches of `word` from `s`, unless the match is part of a longer word that occurs
-    in the data (`corpus`: every indexed text, compact)."""
+    in the data (`occurs`: whether a compact text is in some indexed field)."""
+    if word.first not in s.casefold():
+        return Taken(s, frozenset(), ())
     matches = list(word.pattern.finditer(s))
     if not matches:
         return Taken(s, frozenset(), ())
@@ -117,7 +121,7 @@ def take(s: str, word: FilterWord, corpus: str) -> Taken:
             whole.append(s[start:end])
         elif not word.ascii_only:
             longer = compact(s[word_start:word_end])
-            if longer and longer in corpus:
+            if longer and occurs(longer):
                 continue
         out.append(s[pos:start])
         out.append(" ")
