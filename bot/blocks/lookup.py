@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.blocks.common import Block, context, echo, header, paginate, section, split_sections
+from bot.blocks.common import (
+    Block,
+    context,
+    echo,
+    escape,
+    header,
+    paginate,
+    section,
+    split_sections,
+)
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
@@ -46,14 +56,21 @@ def suggestion_line(suggestion: Suggestion, command: str, *, for_shell: bool = F
 
 
 def not_found_lines(
-    query: str, found: Lookup, command: str, *, for_shell: bool = False
+    query: str,
+    found: Lookup,
+    command: str,
+    *,
+    for_shell: bool = False,
+    render: Callable[[str], str] = str,
 ) -> list[str]:
-    """The not-found message, then 「もしかして」 with a query to copy for each suggestion."""
+    """The not-found message, then 「もしかして」 with a query to copy for each suggestion;
+    `render` prepares each suggestion line (Slack: escape what the person typed)."""
     lines = [f"「{query}」に一致する定義は見つかりませんでした。"]
     if found.suggestions:
         lines.append("もしかして:")
         lines += [
-            f"• {suggestion_line(s, command, for_shell=for_shell)}" for s in found.suggestions
+            "• " + render(suggestion_line(s, command, for_shell=for_shell))
+            for s in found.suggestions
         ]
     return lines
 
@@ -61,7 +78,8 @@ def not_found_lines(
 def lookup_blocks(query: str, found: Lookup) -> list[list[Block]]:
     shown = echo(query)
     if not found.hits:
-        return [[section("\n".join(not_found_lines(shown, found, "/itss skill")))]]
+        lines = not_found_lines(shown, found, "/itss skill", render=escape)
+        return [[section("\n".join(lines))]]
     blocks: list[Block] = [context(f"「{shown}」の検索結果 {len(found.hits)} 件")]
     note = lookup_note(found)
     if note:

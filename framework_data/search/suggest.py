@@ -23,6 +23,7 @@ SuggestionKind = Literal["keyword", "specialty", "level", "kind", "skill", "exam
 EXAMPLES = ("バックアップ", "SO レベル4", "リーダーシップ")
 _MIN_SIMILARITY = 0.3
 _MIN_SKILL_SIMILARITY = 0.2
+_MAX_TRIED = 10
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,14 @@ class Suggester:
     def suggest(self, query: Query, limit: int = 4) -> tuple[Suggestion, ...]:
         """Up to `limit` suggestions for a query that found nothing; never empty."""
         found: dict[str, Suggestion] = {}
+        tried: set[str] = set()
         for candidate in self._candidates(query):
-            if candidate.query not in found and self._found(candidate.query):
+            if candidate.query in tried:
+                continue
+            if len(tried) >= _MAX_TRIED:  # each try is a search: keep a miss fast
+                break
+            tried.add(candidate.query)
+            if self._found(candidate.query):
                 found[candidate.query] = candidate
                 if len(found) >= limit:
                     break

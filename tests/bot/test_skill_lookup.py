@@ -41,6 +41,13 @@ def test_nothing_found_suggests_queries(bot: Bot) -> None:
     assert len(json.dumps(reply["blocks"], ensure_ascii=False)) < 3000
 
 
+def test_suggestions_repeat_what_was_typed_escaped(bot: Bot) -> None:
+    text = blocks_text(Person(bot, "U714").command("skill CS 高可用性 <!channel>")["blocks"])
+    assert "もしかして:" in text
+    assert "<!channel>" not in text
+    assert "&lt;!channel&gt;" in text
+
+
 def test_nothing_close_gets_examples(bot: Bot) -> None:
     text = blocks_text(Person(bot, "U713").command("skill xyzzy")["blocks"])
     assert "`/itss skill バックアップ`（例）" in text
