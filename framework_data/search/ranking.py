@@ -75,10 +75,13 @@ class Ranker:
         """The definitions for a query's filters (it has no terms): items it names exactly, then
         the kinds asked for (or the indicator's dimensions, then スキル熟達度)."""
         pool = [r for r in self._tops if r.kind in query.kinds] if query.kinds else self._listing
-        listed = [r for r in pool if _passes(r, query)]
+        passes = _Filter(query).passes
+        listed = [r for r in pool if passes(r)]
         if query.specialties:  # the specialty's own definitions before common ones
             wanted = set(query.specialties)
-            listed.sort(key=lambda r: (KIND_RANK[r.kind], not wanted >= set(r.specialties)))
+            listed.sort(key=lambda r: (KIND_RANK[r.kind], not wanted.issuperset(r.specialties)))
+        # a group has a record per specialty at most: enough to fill `limit` hits once merged
+        listed = listed[: limit * len(self._specialty_order)]
         named = self._named(query, None)
         scored = [((False, 0.0, n, 0, 0), self._records[i]) for n, i in enumerate(named)]
         scored += [((True, 0.0, n, 0, 0), r) for n, r in enumerate(listed)]
@@ -95,11 +98,12 @@ class Ranker:
         assert candidates is not None
         joined = "".join(t.text for t in query.terms)
         named = set(self._named(query, candidates))
+        passes = _Filter(query).passes
         idf = {p: self._idf(p) for t in query.terms if t.split for p in t.parts}
         scored: list[tuple[_SortKey, Record]] = []
         for ordinal in candidates:
             record = self._records[ordinal]
-            if not _passes(record, query):
+            if not passes(record):
                 continue
             score = sum(_score(record, term, idf) for term in query.terms)
             score += 10.0 / (20.0 + len(record.text))  # shorter definitions first
@@ -110,7 +114,14 @@ class Ranker:
 
     def occurs(self, text: str) -> bool:
         """Whether a compact text occurs in some field of some record."""
-        return bool(text) and bool(self._matching(text, None))
+        if not text:
+            return False
+        grams = [text] if len(text) == 1 else [text[i : i + 2] for i in range(len(text) - 1)]
+        postings = sorted((self._postings.get(g, frozenset()) for g in set(grams)), key=len)
+        found = set(postings[0]).intersection(*postings[1:])
+        if len(text) <= 2:
+            return bool(found)
+        return any(text in f.text for i in found for f in self._records[i].fields)
 
     def _named(self, query: Query, within: set[int] | None) -> list[int]:
         found = [
@@ -119,7 +130,8 @@ class Ranker:
             for i in self._exact.get(name, ())
             if within is None or i in within
         ]
-        return [i for i in dict.fromkeys(found) if _passes(self._records[i], query)]
+        passes = _Filter(query).passes
+        return [i for i in dict.fromkeys(found) if passes(self._records[i])]
 
     def _merge(self, scored: Iterable[tuple[_SortKey, Record]], limit: int) -> list[Hit]:
         hits: list[Hit] = []
@@ -190,12 +202,20 @@ class Ranker:
         return {i for i in found if any(term in f.text for f in self._records[i].fields)}
 
 
-def _passes(record: Record, query: Query) -> bool:
-    if query.kinds and record.kind not in query.kinds:
-        return False
-    if query.specialties and not set(record.specialties) & set(query.specialties):
-        return False
-    return not (query.levels and record.levels and not record.levels & set(query.levels))
+class _Filter:
+    """A query's filters, as sets built once per search."""
+
+    def __init__(self, query: Query) -> None:
+        self._kinds = frozenset(query.kinds)
+        self._specialties = frozenset(query.specialties)
+        self._levels = frozenset(query.levels)
+
+    def passes(self, record: Record) -> bool:
+        if self._kinds and record.kind not in self._kinds:
+            return False
+        if self._specialties and self._specialties.isdisjoint(record.specialties):
+            return False
+        return not (self._levels and record.levels and self._levels.isdisjoint(record.levels))
 
 
 def _score(record: Record, term: Term, idf: dict[str, float]) -> float:
