@@ -43,7 +43,7 @@ class SkillIndex:
         self._parser = QueryParser(
             framework, self._ranker.occurs, exact_names(records), splitter or BigramSplitter()
         )
-        self._suggester = Suggester(framework, lambda text: bool(self.search(text, limit=1)))
+        self._suggester = Suggester(framework, self._finds_as_typed)
 
     def parse(self, text: str) -> Query:
         """Read specialties, levels, kinds, skills and keywords from a query (its first
@@ -80,6 +80,16 @@ class SkillIndex:
         if found.hits or limit <= 0:
             return found
         return Lookup(found.query, (), suggestions=self._suggester.suggest(found.query))
+
+    def _finds_as_typed(self, text: str) -> bool:
+        """Whether a query finds something read as it is: a suggestion must not need a second
+        reading or a partial match to find anything."""
+        query = self.parse(text)
+        if query.empty:
+            return False
+        if not query.terms:
+            return bool(self._ranker.listed(query, 1))
+        return bool(self._ranker.ranked(query, 1))
 
     def _find(self, text: str, limit: int) -> Lookup:
         query = self.parse(text)
