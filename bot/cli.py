@@ -32,24 +32,35 @@ def lookup(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
 ) -> None:
-    """Look up skill definitions: indicators, スキル熟達度 and 知識項目."""
+    """Look up skill definitions: indicators, スキル熟達度, 知識項目 and スキル項目.
+
+    When nothing matches, exits 1 and says what would (「もしかして」): on standard output, or with
+    --json on standard error while standard output still gets the (empty) JSON list.
+    """
+    from bot.blocks.lookup import lookup_note, not_found_lines
     from framework_data.search import default_index
 
-    index = default_index()
     text = " ".join(query)
-    hits = index.search(text, limit=limit)
+    found = default_index().lookup(text, limit=limit)
     if as_json:
-        typer.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
-        return
-    if not hits:
-        typer.echo(f"「{text}」に一致する定義は見つかりませんでした。")
+        typer.echo(json.dumps([h.as_dict() for h in found.hits], ensure_ascii=False, indent=2))
+    if not found.hits:
+        typer.echo(
+            "\n".join(not_found_lines(text, found, "itss-bot lookup", for_shell=True)), err=as_json
+        )
         raise typer.Exit(1)
+    if as_json:
+        return
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console()
-    for hit in hits:
-        console.print(f"[bold]{hit.title}[/bold]")
-        console.print(f"  {hit.text}\n")
+    note = lookup_note(found)
+    if note:
+        console.print(note, markup=False)
+    for hit in found.hits:
+        console.print(f"[bold]{escape(hit.title)}[/bold]")
+        console.print(f"  {hit.text}\n", markup=False)
 
 
 @app.command()

@@ -94,7 +94,7 @@ def start(ctx: BotContext, cmd: Invocation) -> Reply:
 def skill(ctx: BotContext, cmd: Invocation) -> Reply:
     if not cmd.rest:
         return Reply(USAGE_SKILL)
-    first, *more = lookup_blocks(cmd.rest, ctx.index.search(cmd.rest, limit=8))
+    first, *more = lookup_blocks(cmd.rest, ctx.index.lookup(cmd.rest, limit=8))
     for page in more:
         ctx.defer(
             cmd.respond, {"blocks": page, "text": "検索結果（続き）", "response_type": "ephemeral"}

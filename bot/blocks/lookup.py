@@ -2,27 +2,89 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import shlex
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.blocks.common import Block, context, echo, header, paginate, section, split_sections
+from bot.blocks.common import (
+    Block,
+    context,
+    echo,
+    escape,
+    header,
+    paginate,
+    section,
+    split_sections,
+)
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
-    from framework_data.search import Hit
+    from framework_data.search import Lookup, Suggestion
+
+_SHELL_SPECIAL = frozenset("()[]{}<>|&;$`\"'*?!#~\\")
+_SUGGESTION_KINDS = {
+    "keyword": "キーワード",
+    "specialty": "専門分野",
+    "level": "レベル",
+    "kind": "種類",
+    "skill": "スキル項目",
+    "example": "例",
+}
 
 
-def lookup_blocks(query: str, hits: Sequence[Hit]) -> list[list[Block]]:
-    if not hits:
-        return [
-            [
-                section(
-                    f"「{echo(query)}」に一致する定義は見つかりませんでした。例: `/itss skill バックアップ`、`/itss skill SO レベル4`"
-                )
-            ]
+def lookup_note(found: Lookup) -> str | None:
+    """Why the hits are not a plain match of every word, or None when they are."""
+    if found.partial:
+        words = "」「".join(t.word for t in found.query.terms if t.split)
+        return f"「{words}」をすべて含む定義はないため、一部を含む定義を表示しています。"
+    if found.literal:
+        return "専門分野名・数字を検索語として読んだ結果です。"
+    return None
+
+
+def suggestion_line(suggestion: Suggestion, command: str, *, for_shell: bool = False) -> str:
+    """「`/itss skill バックアップ`（キーワード: バックアップ）」: a query to copy and why;
+    `for_shell` quotes each word that a shell would not take as it is."""
+    label = _SUGGESTION_KINDS[suggestion.kind]
+    why = label if suggestion.label == suggestion.query else f"{label}: {suggestion.label}"
+    query = suggestion.query
+    if for_shell:
+        query = " ".join(
+            shlex.quote(word) if _SHELL_SPECIAL & set(word) else word for word in query.split()
+        )
+    return f"`{command} {query}`（{why}）"
+
+
+def not_found_lines(
+    query: str,
+    found: Lookup,
+    command: str,
+    *,
+    for_shell: bool = False,
+    render: Callable[[str], str] = str,
+) -> list[str]:
+    """The not-found message, then 「もしかして」 with a query to copy for each suggestion;
+    `render` prepares each suggestion line (Slack: escape what the person typed)."""
+    lines = [f"「{query}」に一致する定義は見つかりませんでした。"]
+    if found.suggestions:
+        lines.append("もしかして:")
+        lines += [
+            "• " + render(suggestion_line(s, command, for_shell=for_shell))
+            for s in found.suggestions
         ]
-    blocks: list[Block] = [context(f"「{echo(query)}」の検索結果 {len(hits)} 件")]
-    for hit in hits:
+    return lines
+
+
+def lookup_blocks(query: str, found: Lookup) -> list[list[Block]]:
+    shown = echo(query)
+    if not found.hits:
+        lines = not_found_lines(shown, found, "/itss skill", render=escape)
+        return [[section("\n".join(lines))]]
+    blocks: list[Block] = [context(f"「{shown}」の検索結果 {len(found.hits)} 件")]
+    note = lookup_note(found)
+    if note:
+        blocks.append(context(note))
+    for hit in found.hits:
         blocks += split_sections([f"*{hit.title}*", hit.text])
     return paginate(blocks)
 

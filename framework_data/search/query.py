@@ -1,19 +1,22 @@
-"""Query parsing: free Japanese text → specialty and level filters, skills and keywords.
+"""Query parsing: free Japanese text → filters (specialty, level, kind), skills and terms.
 
-`QueryParser` is built once per framework from its specialty names and aliases, levels and
-skill names; `parse` then reads a query (see the package docstring for what it understands).
+`QueryParser` is built once per framework from its specialty names and aliases, levels, skill
+names and indexed texts; `parse` then reads a query (see the package docstring for what it
+understands). A word that does not occur in the data is split into parts by a `Splitter`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from framework_data.models import Framework
-from framework_data.search.records import core_name, in_order
-from framework_data.textnorm import LONG_VOWELS, clean, compact, is_katakana, normalize
+from framework_data.search.records import Kind, core_name, in_order
+from framework_data.search.split import Splitter
+from framework_data.search.words import KIND_WORDS, FilterWord, filter_words, take
+from framework_data.textnorm import clean, compact
 
 MAX_QUERY_CHARS = 1000  # longer queries are read up to this many characters
 
@@ -23,71 +26,52 @@ _LEVEL_RE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_RE = re.compile(r"[\s,、。;:!?！？]+")
-_WORD_RE = re.compile(r"[^\s,、。;:!?！？]+")
 _BARE_DIGIT_RE = re.compile(r"[0-9]{1,2}")
 _QUOTES = "「」『』\"'`“”‘’【】"
 _PREFIX_PARTICLES = ("の", "で", "は", "と", "も", "を")
 _SUFFIX_PARTICLES = ("について", "に関する", "とは", "の", "で", "に", "は", "を", "が", "と", "も")
-_DASHES = f"[{LONG_VOWELS}]*"
+_KIND_ORDER: tuple[Kind, ...] = ("dimension", "proficiency", "knowledge", "skill")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One keyword: `text` compact; `parts` what a definition must contain — (text,) when the
+    word occurs in the data as it is, else the parts a `Splitter` made of it."""
+
+    word: str
+    text: str
+    parts: tuple[str, ...]
+
+    @property
+    def split(self) -> bool:
+        return self.parts != (self.text,)
 
 
 @dataclass(frozen=True)
 class Query:
     """What was understood from the query text.
 
-    `specialties` and `skills` are ids (in framework order), `levels` ascending, `keywords` the
-    remaining words as typed (NFKC). `terms` are the normalised strings every hit must contain:
-    the keywords and the words that named skills.
+    `specialties` and `skills` are ids (in framework order), `levels` ascending, `kinds` the kinds
+    of definition asked for, `keywords` the remaining words as typed (NFKC). `terms` are what
+    every hit must contain: the keywords and the words that named skills. `named` are the
+    compact names of items that a word read as a filter also names exactly (the skill item
+    システムオペレーション). `alias_words` are the whole words that were read as specialty
+    aliases (ヘルプデスク); `bare_levels` whether a number on its own (4, 四) was read as a level.
     """
 
     specialties: tuple[str, ...] = ()
     levels: tuple[int, ...] = ()
+    kinds: tuple[Kind, ...] = ()
     skills: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    terms: tuple[str, ...] = field(default=(), repr=False)
+    terms: tuple[Term, ...] = field(default=(), repr=False)
+    named: tuple[str, ...] = field(default=(), repr=False)
+    alias_words: tuple[str, ...] = field(default=(), repr=False)
+    bare_levels: bool = field(default=False, repr=False)
 
     @property
     def empty(self) -> bool:
-        return not (self.specialties or self.levels or self.terms)
-
-
-@dataclass(frozen=True, slots=True)
-class _Alias:
-    specialty: str
-    pattern: re.Pattern[str]
-    ascii_only: bool
-
-
-def _alias_pattern(alias: str) -> re.Pattern[str] | None:
-    """A pattern for an alias that tolerates case, long vowels and spaces between Japanese chars."""
-    norm = normalize(alias)
-    chars: list[str] = []
-    spaced: list[bool] = []  # a space in the alias before this char
-    pending_space = False
-    for char in norm:
-        if char.isspace():
-            pending_space = True
-            continue
-        chars.append(char)
-        spaced.append(pending_space)
-        pending_space = False
-    if not chars:
-        return None
-    parts: list[str] = []
-    for i, char in enumerate(chars):
-        if i:
-            prev = chars[i - 1]
-            if spaced[i] or not (prev.isascii() and char.isascii()):
-                parts.append(r"[\s・]*")
-        parts.append(re.escape(char))
-        if is_katakana(char):
-            parts.append(_DASHES)
-    body = "".join(parts)
-    if chars[0].isascii() and chars[0].isalnum():
-        body = r"(?<![a-z0-9])" + body
-    if chars[-1].isascii() and chars[-1].isalnum():
-        body += r"(?![a-z])"
-    return re.compile(body, re.IGNORECASE)
+        return not (self.specialties or self.levels or self.kinds or self.terms)
 
 
 def _strip_particles(token: str) -> str:
@@ -109,26 +93,33 @@ def _strip_particles(token: str) -> str:
 
 
 class QueryParser:
-    """Reads queries against one framework; `corpus` (all indexed texts, compact) tells a
-    specialty alias apart from a longer word of the data that contains it."""
+    """Reads queries against one framework. `occurs` (is this compact text in some indexed
+    field?) tells a filter word apart from a longer word of the data that contains it, and a
+    word to match as it is from one to split; `exact` are the compact names of items,
+    knowledge nodes and skills."""
 
-    def __init__(self, framework: Framework, corpus: str) -> None:
+    def __init__(
+        self,
+        framework: Framework,
+        occurs: Callable[[str], bool],
+        exact: frozenset[str],
+        splitter: Splitter,
+    ) -> None:
         jc = framework.job_category
         self._specialty_order = tuple(s.id for s in jc.specialties)
         self._skill_ids = tuple(dict.fromkeys(s.id for s in jc.skills))
         self._known_levels = frozenset(jc.levels) | frozenset(jc.undefined_levels)
-        self._corpus = corpus
-
-        aliases: list[tuple[int, str, str]] = []
-        for sp in jc.specialties:
-            for alias in {sp.name, sp.id.replace("_", " "), *sp.aliases}:
-                aliases.append((len(compact(alias)), alias, sp.id))
-        self._aliases: list[_Alias] = []
-        for _, alias, sp_id in sorted(aliases, key=lambda a: (-a[0], a[1], a[2])):
-            pattern = _alias_pattern(alias)
-            if pattern is not None:
-                self._aliases.append(_Alias(sp_id, pattern, alias.isascii()))
-
+        self._occurs = occurs
+        self._exact = exact
+        self._splitter = splitter
+        self._aliases = filter_words(
+            [
+                (alias, sp.id)
+                for sp in jc.specialties
+                for alias in {sp.name, sp.id.replace("_", " "), *sp.aliases}
+            ]
+        )
+        self._kind_words: list[FilterWord] = filter_words(list(KIND_WORDS.items()))
         self._skill_names: list[tuple[str, str, int]] = []  # (skill id, compact name, min len)
         for skill in jc.skills:
             core = compact(core_name(skill.name))
@@ -136,9 +127,17 @@ class QueryParser:
                 (skill.id, compact(skill.name), min(len(core), max(3, math.ceil(len(core) / 2))))
             )
 
-    def parse(self, text: str) -> Query:
-        """Read specialties, levels, skills and keywords from a query (its first
-        `MAX_QUERY_CHARS` characters)."""
+    def parse(
+        self,
+        text: str,
+        *,
+        aliases_as_words: bool = False,
+        numbers_as_words: bool = False,
+        also_words: bool = False,
+    ) -> Query:
+        """Read filters, skills and keywords from a query (its first `MAX_QUERY_CHARS`
+        characters). `aliases_as_words`, `numbers_as_words`: specialty aliases, bare numbers
+        (4, 四) stay keywords; `also_words`: a whole word read as an alias is a keyword too."""
         s = clean(text[: MAX_QUERY_CHARS * 2])
         if len(s) > MAX_QUERY_CHARS:  # cut at a space so no half word becomes a keyword
             s = s[:MAX_QUERY_CHARS]
@@ -151,72 +150,67 @@ class QueryParser:
             return " "
 
         s = _LEVEL_RE.sub(take_level, s)
-
+        kinds: set[str] = set()
+        for word in self._kind_words:
+            taken = take(s, word, self._occurs)
+            s, kinds = taken.text, kinds | taken.values
         specialties: set[str] = set()
-        for alias in self._aliases:
-            s = self._take_alias(s, alias, specialties)
+        named: list[str] = []
+        alias_words: list[str] = []
+        for alias in () if aliases_as_words else self._aliases:
+            taken = take(s, alias, self._occurs)
+            s, specialties = taken.text, specialties | taken.values
+            alias_words += taken.whole_words
+            named += [w for w in map(compact, taken.whole_words) if w in self._exact]
+        if also_words:
+            s = " ".join([s, *alias_words])
+        bare = False
 
         keywords: list[str] = []
-        terms: list[str] = []
+        terms: list[Term] = []
         skills: list[str] = []
         for raw in _SPLIT_RE.split(s):
             token = _strip_particles(raw)
             if not token:
                 continue
-            if _BARE_DIGIT_RE.fullmatch(token) and int(token) in self._known_levels:
-                levels.add(int(token))
-                continue
-            if token in _KANJI_DIGITS and _KANJI_DIGITS[token] in self._known_levels:
-                levels.add(_KANJI_DIGITS[token])
+            level = None if numbers_as_words else self._bare_level(token)
+            if level is not None:
+                levels.add(level)
+                bare = True
                 continue
             term = compact(token)
-            if not term or term in terms:
+            if not term or any(t.text == term for t in terms):
                 continue
-            terms.append(term)
-            named = self._skills_named(term)
-            if named:
-                skills += [s for s in named if s not in skills]
+            terms.append(self._term(token, term))
+            named_skills = self._skills_named(term)
+            if named_skills:
+                skills += [s for s in named_skills if s not in skills]
             else:
                 keywords.append(token)
         return Query(
             specialties=in_order(self._specialty_order, specialties),
             levels=tuple(sorted(levels)),
+            kinds=tuple(k for k in _KIND_ORDER if k in kinds),
             skills=tuple(sid for sid in self._skill_ids if sid in skills),
             keywords=tuple(keywords),
             terms=tuple(terms),
+            named=tuple(dict.fromkeys(named)),
+            alias_words=tuple(alias_words),
+            bare_levels=bare,
         )
 
-    def _take_alias(self, s: str, alias: _Alias, specialties: set[str]) -> str:
-        """Remove matches of `alias` from `s`, unless the match is part of a longer word that
-        occurs in the data (システム運用要件 is a keyword, not SO + 要件)."""
-        matches = list(alias.pattern.finditer(s))
-        if not matches:
-            return s
-        words = [m.span() for m in _WORD_RE.finditer(s)]
-        starts = [w[0] for w in words]
-        in_corpus: dict[tuple[int, int], bool] = {}
-        out: list[str] = []
-        pos = 0
-        for m in matches:
-            start, end = m.span()
-            if not alias.ascii_only:
-                word_start = words[bisect_right(starts, start) - 1][0]
-                word_end = words[bisect_right(starts, end - 1) - 1][1]
-                if (word_start, word_end) != (start, end):
-                    span = (word_start, word_end)
-                    if span not in in_corpus:
-                        word = compact(s[word_start:word_end])
-                        in_corpus[span] = bool(word) and word in self._corpus
-                    if in_corpus[span]:
-                        continue
-            specialties.add(alias.specialty)
-            out.append(s[pos:start])
-            out.append(" ")
-            pos = end
-        if not out:
-            return s
-        out.append(s[pos:])
-        return "".join(out)
+    def _bare_level(self, token: str) -> int | None:
+        if _BARE_DIGIT_RE.fullmatch(token) and int(token) in self._known_levels:
+            return int(token)
+        if token in _KANJI_DIGITS and _KANJI_DIGITS[token] in self._known_levels:
+            return _KANJI_DIGITS[token]
+        return None
+
+    def _term(self, token: str, term: str) -> Term:
+        if self._occurs(term):
+            return Term(token, term, (term,))
+        parts = self._splitter.split(token)
+        return Term(token, term, parts if parts else (term,))
 
     def _skills_named(self, term: str) -> list[str]:
         return [

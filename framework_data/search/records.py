@@ -50,7 +50,8 @@ class Record:
     text: str
     fields: tuple[Field, ...]
     group: str  # records with the same group are merged into one hit
-    listed: bool  # shown when a query has filters but no keywords
+    listed: bool  # shown when a query has specialty or level filters but no keywords
+    top: bool  # shown when a query asks for its kind but has no keywords (not a knowledge child)
 
     def sort_key(self) -> tuple[int, int, int]:
         return (KIND_RANK[self.kind], self.level or 0, self.ordinal)
@@ -73,9 +74,9 @@ def build_records(framework: Framework) -> list[Record]:
     return _Builder(framework).records
 
 
-def corpus(records: Iterable[Record]) -> str:
-    """All field texts, one per line: for asking whether a word occurs in the data at all."""
-    return "\n".join(f.text for r in records for f in r.fields)
+def exact_names(records: Iterable[Record]) -> frozenset[str]:
+    """The compact names that equal an item, a knowledge node or a skill (exact fields)."""
+    return frozenset(f.text for r in records for f in r.fields if f.exact)
 
 
 class _Builder:
@@ -116,6 +117,7 @@ class _Builder:
         fields: Iterable[Field],
         group: str,
         listed: bool,
+        top: bool = True,
     ) -> None:
         kept = tuple(f for f in fields if f.text)
         self.records.append(
@@ -130,6 +132,7 @@ class _Builder:
                 kept,
                 group,
                 listed,
+                top,
             )
         )
 
@@ -197,6 +200,7 @@ class _Builder:
                     fields=fields,
                     group="knowledge:" + "\n".join(compact(t) for t in [name, *texts]),
                     listed=False,
+                    top=len(path) == 1,
                 )
 
     def _build_skills(self, framework: Framework) -> None:

@@ -386,10 +386,15 @@ _VOCAB = ["SO", "NO", "CS", "レベル", "Lv", "4", "５", "四", "バックア�
 @given(st.one_of(st.text(), st.lists(st.sampled_from(_VOCAB), max_size=12).map("".join)))
 def test_search_never_raises(text: str) -> None:
     index = default_index()
-    query = index.parse(text)
+    found = index.lookup(text, limit=5)
+    query = found.query  # the reading the hits came from (aliases as words when `literal`)
     hits = index.search(text, limit=5)
+    assert hits == list(found.hits)
     assert len(hits) <= 5
     assert all(isinstance(h, Hit) for h in hits)
+    assert bool(hits) != bool(found.suggestions)
+    if not found.literal:
+        assert query == index.parse(text)
     for hit in hits:
         if query.specialties:
             assert set(hit.specialty_ids) & set(query.specialties)
