@@ -5,9 +5,11 @@ bot's own posts, edits, other subtypes, other bots and channels are left alone. 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.dm_help import DM_HELP
 from tests.bot.slack_env import Bot, Person
@@ -82,3 +84,17 @@ def test_a_forged_dm_event_gets_no_reply(bot: Bot) -> None:
     assert forged.status == 401
     settle(bot)
     assert bot.api.calls("chat.postMessage") == []
+
+
+def test_the_manifest_delivers_typed_dms_to_the_bot() -> None:
+    """The help above only reaches people if Slack sends the events: message.im with its
+    scope, and a DM tab people can type in."""
+    path = Path(__file__).resolve().parents[2] / "slack-manifest.yaml"
+    manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tab = manifest["features"]["app_home"]
+    assert tab["messages_tab_enabled"] is True
+    assert tab["messages_tab_read_only_enabled"] is False
+    assert "message.im" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"im:history", "chat:write", "im:write"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
