@@ -74,7 +74,7 @@ def server(redis_url: str) -> Iterator[tuple[str, MockSlackApi]]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 60  # ~16 s seen on a busy 2-core host
             while True:
                 try:
                     if get(base + "/healthz")[0] == 200:
