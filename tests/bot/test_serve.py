@@ -266,7 +266,7 @@ def test_socket_mode_starts_without_bolt_warnings(redis_url: str) -> None:
             [str(BIN), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         try:
-            api.wait_for("apps.connections.open", timeout=20)
+            api.wait_for("apps.connections.open", timeout=60)
         finally:
             proc.terminate()
             _, stderr = proc.communicate(timeout=20)
@@ -297,7 +297,7 @@ def test_socket_mode_opens_a_connection_with_the_app_token(redis_url: str) -> No
             [str(BIN), "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            call = api.wait_for("apps.connections.open", timeout=20)[0]
+            call = api.wait_for("apps.connections.open", timeout=60)[0]
             assert call.token == "xapp-1-test"
         finally:
             proc.kill()
