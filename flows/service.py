@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from flows.campaign import submissions
 from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
 from flows.outbox import result_deliveries
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
@@ -96,6 +97,12 @@ class InterviewService:
             return outcome
         try:
             if outcome.record is not None:
+                # the open campaigns covering the person: linked, and their reminders removed
+                linked, subs = submissions(outcome.record, self.store.open_memberships(session.key))
+                if linked is not None:
+                    record = outcome.record.model_copy(update={"campaign": linked})
+                    outcome = replace(outcome, record=record)
+                assert outcome.record is not None
                 deliveries = []
                 if self.notify is not None:
                     managers = self.store.managers_of(session.team, session.user)
@@ -108,6 +115,7 @@ class InterviewService:
                     # sent one after another by this process: leased for all of them
                     lease_until=now.timestamp()
                     + (self.notify.lease_seconds * len(deliveries) if self.notify else 0),
+                    submissions=subs,
                 )
                 outcome = replace(outcome, deliveries=tuple(deliveries))
             elif outcome.session.state is Phase.ABANDONED:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from flows.campaign import Submission
 from flows.outbox import Delivery
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
@@ -23,6 +24,7 @@ from flows.storage.base import (
     check_team,
     latest_summary,
 )
+from flows.storage.memory_campaigns import MemoryCampaigns
 from flows.storage.memory_outbox import MemoryOutbox
 
 _SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
@@ -34,7 +36,7 @@ def _person(key: PersonKey) -> _Person:
     return (key.team, key.user)
 
 
-class MemoryStore:
+class MemoryStore(MemoryCampaigns):
     """SessionStore in a dict. Thread-safe; callers never share objects with the store."""
 
     def __init__(
@@ -55,6 +57,7 @@ class MemoryStore:
         self._events: dict[str, float] = {}  # event id → expiry
         self._writes = 0
         self.outbox = MemoryOutbox(self._lock)
+        self._init_campaigns()
 
     # ----------------------------------------------------------------- helpers (lock held)
 
@@ -116,6 +119,7 @@ class MemoryStore:
         expected_step: int,
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
+        submissions: Sequence[Submission] = (),
     ) -> None:
         check_completion(session, record)
         copy = record.model_copy(deep=True)
@@ -139,6 +143,7 @@ class MemoryStore:
                 claimed=True,
                 announce_at=record.completed_at.timestamp(),
             )
+            self.submit_locked(person, submissions)
 
     # ----------------------------------------------------------------- results
 
@@ -174,6 +179,7 @@ class MemoryStore:
             self._history.pop(person, None)
             self._latest.pop(person, None)
             self.outbox.forget_locked(person)
+            self.forget_memberships_locked(person)
             roster = self._rosters.get(key.team)
             if roster is not None:
                 roster.pop(key.user, None)

@@ -22,6 +22,7 @@ import redis
 from redis.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisClusterException
 
+from flows.campaign import Submission
 from flows.outbox import Delivery
 from flows.session import (
     RECORD_VERSION,
@@ -38,6 +39,7 @@ from flows.storage.base import (
     UnreadableRecordError,
     check_completion,
 )
+from flows.storage.redis_campaigns import RedisCampaigns
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
 from flows.storage.redis_results import RedisResults, open_field
@@ -59,7 +61,7 @@ _SUMMARY = ResultSummary.model_validate_json
 CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
-class RedisStore(RedisResults):
+class RedisStore(RedisResults, RedisCampaigns):
     """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
     share one server, the Lua scripts make every session change a compare-and-set. Its key
     names are RedisKeys's (`store.session_key(person)`), shared with its `outbox`."""
@@ -82,6 +84,7 @@ class RedisStore(RedisResults):
         self._delete = client.register_script(DELETE)
         self._claim = client.register_script(CLAIM)
         self.outbox = RedisOutbox(client, self, self._reachable)
+        self._register_campaign_scripts()
 
     @classmethod
     def from_url(
@@ -161,6 +164,7 @@ class RedisStore(RedisResults):
         expected_step: int,
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
+        submissions: Sequence[Submission] = (),
     ) -> None:
         """With deliveries, the outbox index is written first (its own round trip on a
         cluster, where it lives on another node; the same pipeline otherwise)."""
@@ -173,6 +177,7 @@ class RedisStore(RedisResults):
             self.latest_key(key),
             self.summary_key(key),
             *self.outbox.keys(key),
+            self.membership_key(key),
         ]
         args = [
             str(expected_step),
@@ -183,7 +188,11 @@ class RedisStore(RedisResults):
             record.summary().model_dump_json(),
             str(len(deliveries)),
             *enqueue_args(deliveries, lease_until),
+            str(len(submissions)),
         ]
+        for sub in submissions:
+            member = sub.membership
+            args += [member.campaign, member.model_dump_json(), str(len(sub.cancel)), *sub.cancel]
         # The index is written before the deliveries (a crash then leaves it pointing at
         # nothing) and again after them: a drain that took the person in between, found
         # nothing yet and released them must not be the index's last word. The second write
@@ -223,6 +232,7 @@ class RedisStore(RedisResults):
             self.history_key(key),
             self.latest_key(key),
             self.summary_key(key),
+            self.membership_key(key),
         ]
         for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
