@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.context import BotContext, utcnow
 from bot.edge import PayloadShape
-from bot.listeners import commands, home, interview
+from bot.listeners import campaign, commands, home, interview
 from bot.settings import Settings
 from flows.storage import open_store
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
@@ -124,6 +124,7 @@ def create_app(
     commands.register(app, ctx)
     interview.register(app, ctx)
     home.register(app, ctx)
+    campaign.register(app, ctx)
 
     # Last, so every real listener matches first: buttons and modals of an older release
     # are acknowledged (Slack shows an error on a 404) and do nothing.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, FilePath, field_validator
+from pydantic import Field, FilePath, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from flows.calendar import ReminderPolicy, parse_quiet_hours
 
 # Larger request bodies get 413. A payload repeats at most one message (50 blocks) or one
 # modal (100 blocks), within Slack's limits, so 1 MiB leaves room.
@@ -36,6 +38,13 @@ class Settings(BaseSettings):
     outbox_retry_base_seconds: float = Field(default=10.0, gt=0, le=3600)
     outbox_max_attempts: int = Field(default=10, ge=1, le=100)
     max_body_bytes: int = Field(default=MAX_BODY_BYTES, ge=1024)
+    # Campaign reminders (docs/cycle.md#reminders): the local hour they go at, the quiet
+    # hours they never go in (START-END, wrapping past midnight), how many per campaign and
+    # person; campaign status hides teams smaller than CAMPAIGN_MIN_GROUP from non-admins.
+    reminder_hour: int = Field(default=10, ge=0, le=23)
+    quiet_hours: str = "20-8"
+    reminder_max: int = Field(default=3, ge=0, le=20)
+    campaign_min_group: int = Field(default=3, ge=1, le=100)
 
     @field_validator("itss_admins", mode="before")
     @classmethod
@@ -48,6 +57,22 @@ class Settings(BaseSettings):
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)  # ValueError names the problem
+        return value
+
+    @model_validator(mode="after")
+    def _reminder_outside_quiet_hours(self) -> Settings:
+        self.reminder_policy  # noqa: B018 - ValueError when REMINDER_HOUR is in quiet hours
+        return self
+
+    @property
+    def reminder_policy(self) -> ReminderPolicy:
+        start, end = parse_quiet_hours(self.quiet_hours)
+        return ReminderPolicy(self.reminder_hour, start, end, self.reminder_max)
 
     @property
     def session_ttl_seconds(self) -> int:

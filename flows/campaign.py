@@ -191,19 +191,19 @@ def plan_start(  # noqa: PLR0913 - the inputs of one start, by name
             plan.due_at[(user, reminder.id)] = moment.at
     managers = sorted({m for u in campaign.members for m in roster.get(u, ()) if m != u})
     for manager in managers:
-        moment = digest_moment(now, campaign.due, zone(timezones.get(manager)), policy)
-        if moment is None:
+        when = digest_moment(now, campaign.due, zone(timezones.get(manager)), policy)
+        if when is None:
             continue
         digest = Delivery(
             id=delivery_id(campaign.id, "digest"),
             user=manager,
             recipient=manager,
             kind="campaign_digest",
-            not_after=moment.not_after,
+            not_after=when.not_after,
             **base,
         )
         plan.deliveries.setdefault(manager, []).append(digest)
-        plan.due_at[(manager, digest.id)] = moment.at
+        plan.due_at[(manager, digest.id)] = when.at
     return plan
 
 
@@ -249,7 +249,7 @@ class GroupRow:
     hidden: bool
 
 
-def tally(
+def tally(  # noqa: PLR0913 - the inputs of one status, by name
     members: Sequence[str],
     progress: Mapping[str, Progress],
     late: Iterable[str],
@@ -264,7 +264,8 @@ def tally(
     late_set = set(late)
     teams: dict[str | None, list[str]] = {}
     for user in members:
-        for manager in roster.get(user) or [None]:
+        managers: Sequence[str | None] = roster.get(user) or [None]
+        for manager in managers:
             teams.setdefault(manager, []).append(user)
 
     def row(manager: str | None, people: list[str]) -> GroupRow:
@@ -279,7 +280,7 @@ def tally(
         hidden = not reveal_small and len(people) < min_group
         return GroupRow(manager, len(people), counts, len(late_set & set(people)), hidden)
 
-    named = sorted((m for m in teams if m is not None))
+    named = sorted(m for m in teams if m is not None)
     rows = [row(m, teams[m]) for m in named]
     if None in teams:
         rows.append(row(None, teams[None]))

@@ -136,7 +136,7 @@ class InterviewStore(Protocol):
         otherwise (also when there is none) StaleWriteError. Results stay."""
         ...
 
-    def complete(
+    def complete(  # noqa: PLR0913 - the completion and what it writes with it, by name
         self,
         session: InterviewSession,
         record: ResultRecord,

@@ -111,7 +111,7 @@ class MemoryStore(MemoryCampaigns):
                 )
             del self._sessions[person]
 
-    def complete(
+    def complete(  # noqa: PLR0913 - the completion and what it writes with it, by name
         self,
         session: InterviewSession,
         record: ResultRecord,

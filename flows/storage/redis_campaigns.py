@@ -102,9 +102,11 @@ class RedisCampaigns(RedisRoster):
                 if not self._start(keys=head_keys, args=[*head_args, "0"]):
                     return False
                 if index:
-                    self.client.zadd(index_key, index, lt=True)  # type: ignore[arg-type]
+                    self.client.zadd(index_key, index, lt=True)
                 for keys, args in per_person:  # KEYS 1 and 2 unused: any key of the slot
-                    self._start(keys=[keys[0], keys[0], *keys], args=["", campaign.id, "", "1", *args])
+                    self._start(
+                        keys=[keys[0], keys[0], *keys], args=["", campaign.id, "", "1", *args]
+                    )
                 return True
             keys = list(head_keys)
             args = [*head_args, str(len(people))]
@@ -115,7 +117,7 @@ class RedisCampaigns(RedisRoster):
             if index:
                 # before the deliveries, as COMPLETE: an index entry pointing at nothing is
                 # harmless, deliveries nobody looks for would not be
-                pipe.zadd(index_key, index, lt=True)  # type: ignore[arg-type]
+                pipe.zadd(index_key, index, lt=True)
             pipe.evalsha(self._start.sha, len(keys), *keys, *args)
             try:
                 status = pipe.execute()[-1]

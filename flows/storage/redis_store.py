@@ -156,7 +156,7 @@ class RedisStore(RedisResults, RedisCampaigns):
         if status == 0:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
-    def complete(
+    def complete(  # noqa: PLR0913 - the completion and what it writes with it, by name
         self,
         session: InterviewSession,
         record: ResultRecord,
