@@ -114,8 +114,11 @@ def status_blocks(campaign: Campaign, rows: Sequence[GroupRow], min_group: int) 
         team = NO_MANAGER if row.manager is None else f"<@{row.manager}> のチーム"
         lines.append(f"• {team}: {_counts(row, min_group)}")
     total = next(r for r in rows if r.manager == "")
+    shown = lines[: 40 * 47]  # 40 lines a section (3,000 characters), 50 blocks a message
+    if len(lines) > len(shown):
+        shown[-1] = f"…ほか {len(lines) - len(shown) + 1} チーム（CSV は今後対応）"
     blocks = [section(head)]
-    for start in range(0, len(lines), 40):  # a section holds 3,000 characters
-        blocks.append(section("\n".join(lines[start : start + 40])))
+    for start in range(0, len(shown), 40):
+        blocks.append(section("\n".join(shown[start : start + 40])))
     blocks.append(section(f"*全体*: {_counts(total, min_group)}"))
-    return blocks[:50]
+    return blocks
