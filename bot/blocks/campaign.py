@@ -116,7 +116,7 @@ def status_blocks(campaign: Campaign, rows: Sequence[GroupRow], min_group: int) 
     total = next(r for r in rows if r.manager == "")
     shown = lines[: 40 * 47]  # 40 lines a section (3,000 characters), 50 blocks a message
     if len(lines) > len(shown):
-        shown[-1] = f"…ほか {len(lines) - len(shown) + 1} チーム（CSV は今後対応）"
+        shown[-1] = f"…ほか {len(lines) - len(shown) + 1} チーム"
     blocks = [section(head)]
     for start in range(0, len(shown), 40):
         blocks.append(section("\n".join(shown[start : start + 40])))
