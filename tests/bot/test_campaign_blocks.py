@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from bot import ids
 from bot.blocks.campaign import digest_message, invite_message, reminder_message, status_blocks
-from flows.campaign import Campaign, tally
+from flows.campaign import Campaign, Progress, tally
 from tests.bot.test_blocks import check, snapshot
 
 CAMPAIGN = Campaign(
@@ -21,8 +21,12 @@ CAMPAIGN = Campaign(
     created_at=datetime(2027, 3, 19, tzinfo=UTC),
 )
 ROSTER = {"UA1": ["UM1"], "UA2": ["UM1"], "UA3": ["UM1"], "UA4": ["UM1"], "UB1": ["UM2"]}
-PROGRESS = {"UA1": "done", "UA2": "done", "UA3": "in_progress", "UB1": "done"} | {
-    "UA4": "not_started"
+PROGRESS: dict[str, Progress] = {
+    "UA1": "done",
+    "UA2": "done",
+    "UA3": "in_progress",
+    "UA4": "not_started",
+    "UB1": "done",
 }
 
 

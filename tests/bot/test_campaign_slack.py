@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -145,7 +145,8 @@ def test_a_campaign_from_invitation_to_close(bot: Bot, api: MockSlackApi, clock:
     assert sent_at["UA1"] == [datetime(2027, 3, 23, 1, 0, tzinfo=UTC)]
     submit(bot, "UA1")
     member = bot.store.memberships(PersonKey(team=TEAM, user="UA1"))[campaign.id]
-    assert member.submitted_at is not None and not member.late
+    assert member.submitted_at is not None
+    assert not member.late
     (record,) = bot.store.history(PersonKey(team=TEAM, user="UA1"))
     assert record.campaign == campaign.id
 

@@ -76,7 +76,9 @@ def test_reminders_skip_the_weekend_and_the_holiday_at_ten_local() -> None:
     assert [(t.month, t.day, t.hour) for t in local] == [(3, 23, 10), (3, 24, 10), (3, 25, 10)]
     # sendable until quiet hours begin (20:00) that local day
     assert [m.not_after.astimezone(TOKYO).hour for m in moments] == [20, 20, 20]
-    assert all(m.not_after.astimezone(TOKYO).day == t.day for m, t in zip(moments, local))
+    assert all(
+        m.not_after.astimezone(TOKYO).day == t.day for m, t in zip(moments, local, strict=True)
+    )
 
 
 def test_reminders_follow_the_persons_timezone() -> None:
