@@ -17,6 +17,7 @@ from bot.blocks.forget import forget_confirm
 from bot.blocks.help import help_blocks
 from bot.blocks.lookup import level_blocks, lookup_blocks
 from bot.blocks.status import status_blocks
+from bot.campaign import campaign_command
 from bot.context import UNAVAILABLE, BotContext
 from bot.interview import start_in_dm
 from bot.roster import roster_command
@@ -154,6 +155,11 @@ def audit(ctx: BotContext, cmd: Invocation) -> Reply:
     return Reply("監査ログを確認しています…")
 
 
+def campaign(ctx: BotContext, cmd: Invocation) -> Reply:
+    ctx.defer(campaign_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
+    return Reply("キャンペーンを処理しています…")
+
+
 SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "": show_help,
     "help": show_help,
@@ -166,8 +172,9 @@ SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "forget": forget,
     "team": team,
     "roster": roster,
-    # issue 12, audit and privacy
+    # issue 12: the assessment cycle
     "audit": audit,
+    "campaign": campaign,
 }
 
 

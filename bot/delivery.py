@@ -64,7 +64,13 @@ class SlackSender:
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
 
-    def message(self, delivery: Delivery, record: ResultRecord | None) -> dict[str, Any]:
+    def message(self, delivery: Delivery, record: ResultRecord | None) -> dict[str, Any] | None:
+        """What the delivery posts; None when it is no longer to be sent (a campaign
+        message whose moment passed or whose person submitted: bot/campaign.py)."""
+        if delivery.kind.startswith("campaign_"):
+            from bot.campaign import campaign_message
+
+            return campaign_message(self.ctx, delivery)
         fw = self.ctx.framework
         if delivery.kind in ("result", "result_manager"):
             assert record is not None
@@ -81,11 +87,14 @@ class SlackSender:
         return {"text": notice_text(delivery, name)}
 
     def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
+        payload = self.message(delivery, record)
+        if payload is None:
+            return SendResult.ok()  # dropped: marked as done, never sent
         try:
             self.ctx.client.chat_postMessage(
                 channel=self.ctx.dm_channel(delivery.recipient),
                 metadata=metadata(delivery),
-                **self.message(delivery, record),
+                **payload,
             )
         except (SlackApiError, OSError) as exc:
             outcome = outcome_of(exc)

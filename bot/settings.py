@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, FilePath, ValidationError, field_validator
+from pydantic import Field, FilePath, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from flows.calendar import ReminderPolicy, parse_quiet_hours
 
 # Larger request bodies get 413. A payload repeats at most one message (50 blocks) or one
 # modal (100 blocks), within Slack's limits, so 1 MiB leaves room.
@@ -88,6 +90,21 @@ class Settings(BaseSettings):
     aggregate_min_group: int = Field(
         default=3, ge=1, le=100, description="the smallest group an aggregate shows to non-admins"
     )
+    # Campaign reminders (docs/cycle.md#reminders): the local hour they go at, the quiet
+    # hours they never go in (START-END, wrapping past midnight), how many per campaign and
+    # person; campaign status hides teams smaller than CAMPAIGN_MIN_GROUP from non-admins.
+    reminder_hour: int = Field(
+        default=10, ge=0, le=23, description="the local hour campaign reminders go at"
+    )
+    quiet_hours: str = Field(
+        default="20-8", description="local hours no reminder goes in, START-END"
+    )
+    reminder_max: int = Field(
+        default=3, ge=0, le=20, description="reminders per campaign and person, at most"
+    )
+    campaign_min_group: int = Field(
+        default=3, ge=1, le=100, description="the smallest team campaign status shows to non-admins"
+    )
 
     @field_validator("itss_admins", mode="before")
     @classmethod
@@ -100,6 +117,22 @@ class Settings(BaseSettings):
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)  # ValueError names the problem
+        return value
+
+    @model_validator(mode="after")
+    def _reminder_outside_quiet_hours(self) -> Settings:
+        self.reminder_policy  # noqa: B018 - ValueError when REMINDER_HOUR is in quiet hours
+        return self
+
+    @property
+    def reminder_policy(self) -> ReminderPolicy:
+        start, end = parse_quiet_hours(self.quiet_hours)
+        return ReminderPolicy(self.reminder_hour, start, end, self.reminder_max)
 
     @property
     def session_ttl_seconds(self) -> int:

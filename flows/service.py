@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flows.audit import AuditAction, append_or_log, event
+from flows.campaign import submissions
 from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
 from flows.outbox import result_deliveries
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
@@ -97,6 +98,11 @@ class InterviewService:
             return outcome
         try:
             if (record := outcome.record) is not None:
+                # the open campaigns covering the person: linked, and their reminders removed
+                linked, subs = submissions(record, self.store.open_memberships(session.key))
+                if linked is not None:
+                    record = record.model_copy(update={"campaign": linked})
+                    outcome = replace(outcome, record=record)
                 deliveries = []
                 if self.notify is not None:
                     managers = self.store.managers_of(session.team, session.user)
@@ -109,6 +115,7 @@ class InterviewService:
                     # sent one after another by this process: leased for all of them
                     lease_until=now.timestamp()
                     + (self.notify.lease_seconds * len(deliveries) if self.notify else 0),
+                    submissions=subs,
                 )
                 outcome = replace(outcome, deliveries=tuple(deliveries))
                 self._audit_submitted(record)
@@ -128,6 +135,7 @@ class InterviewService:
             PersonKey(team=record.team, user=record.user),
             AuditAction.RESULT_SUBMITTED,
             subject=record.user,
+            campaign=record.campaign,
             specialty=record.specialty,
             interview=record.interview_id,
         )

@@ -17,6 +17,9 @@ multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `
                             AUDIT_RETENTION_DAYS (flows.storage.redis_audit).
     P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
     P:{T:U}:outbox…   the person's outbox and P:outbox:index: see flows.storage.redis_outbox
+    P:{T:U}:campaigns HASH  campaign id → Membership JSON. Never expires (erased by forget).
+    P:{T}:campaigns   HASH  campaign id → Campaign JSON. Never expires.
+    P:{T}:campaign-names HASH  campaign name → campaign id (a name is used once). Never expires.
 """
 
 from __future__ import annotations
@@ -60,6 +63,15 @@ class RedisKeys:
     def audit_key(self, team: str) -> str:
         """ValueError for an invalid team id; the roster's hash tag, the workspace's."""
         return f"{self.prefix}:{{{check_team(team)}}}:audit"
+
+    def membership_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:campaigns"
+
+    def campaigns_key(self, team: str) -> str:
+        return f"{self.prefix}:{{{check_team(team)}}}:campaigns"
+
+    def campaign_names_key(self, team: str) -> str:
+        return f"{self.prefix}:{{{check_team(team)}}}:campaign-names"
 
     def event_key(self, event_id: str) -> str:
         return f"{self.prefix}:event:{event_id}"

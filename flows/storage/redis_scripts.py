@@ -66,10 +66,12 @@ return 1
 """
 
 # KEYS[1] session, KEYS[2] history, KEYS[3] latest, KEYS[4] summary, KEYS[5..8] the
-# person's outbox (outbox, due, sent, failed: flows.storage.redis_outbox); ARGV: expected
-# step, record, specialty, session schema version, record schema version, summary, delivery
-# count, then (id, json, due ms) per delivery, queued as claimed by the writer (attempt 1) so
-# it sends them at once. 2 = already completed with this very record (a retry); a second
+# person's outbox (outbox, due, sent, failed: flows.storage.redis_outbox), KEYS[9] the
+# person's campaign memberships; ARGV: expected step, record, specialty, session schema
+# version, record schema version, summary, delivery count, then (id, json, due ms) per
+# delivery, queued as claimed by the writer (attempt 1) so it sends them at once; then the
+# campaign submissions: their count, and per submission the campaign id, the membership
+# JSON, how many reminder ids to cancel and those ids (removed from the outbox). 2 = already completed with this very record (a retry); a second
 # RPUSH would duplicate it. 3 = the session is a newer version's. A `latest` entry or a
 # summary of a newer version is kept (the record still joins the history).
 COMPLETE = (
@@ -95,6 +97,17 @@ if version(redis.call('HGET', KEYS[4], 'r')) <= version(ARGV[6]) then
 end
 redis.call('HDEL', KEYS[4], 'open')
 enqueue(5, 8, tonumber(ARGV[7]), 1)
+local p = 8 + 3 * tonumber(ARGV[7])
+for _ = 1, tonumber(ARGV[p] or '0') do
+  redis.call('HSET', KEYS[9], ARGV[p + 1], ARGV[p + 2])
+  local n = tonumber(ARGV[p + 3])
+  for j = 1, n do
+    local id = ARGV[p + 3 + j]
+    redis.call('HDEL', KEYS[5], id, id .. '#n', id .. '#u')
+    redis.call('ZREM', KEYS[6], id)
+  end
+  p = p + 4 + n
+end
 return 1
 """
 )

@@ -24,6 +24,7 @@ from redis.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisClusterException
 
 from flows.audit import DEFAULT_RETENTION_DAYS
+from flows.campaign import Submission
 from flows.outbox import Delivery
 from flows.session import (
     RECORD_VERSION,
@@ -41,6 +42,7 @@ from flows.storage.base import (
     check_completion,
 )
 from flows.storage.redis_audit import RedisAudit
+from flows.storage.redis_campaigns import RedisCampaigns
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
 from flows.storage.redis_results import RedisResults, open_field
@@ -62,7 +64,7 @@ _SUMMARY = ResultSummary.model_validate_json
 CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
-class RedisStore(RedisResults):
+class RedisStore(RedisResults, RedisCampaigns):
     """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
     share one server, the Lua scripts make every session change a compare-and-set. Its key
     names are RedisKeys's (`store.session_key(person)`), shared with its `outbox`."""
@@ -89,6 +91,7 @@ class RedisStore(RedisResults):
         self.audit = RedisAudit(
             client, self, self._reachable, retention_seconds=audit_retention_seconds
         )
+        self._register_campaign_scripts()
 
     @classmethod
     def from_url(
@@ -171,7 +174,7 @@ class RedisStore(RedisResults):
         if status == 0:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
-    def complete(
+    def complete(  # noqa: PLR0913 - the completion and what it writes with it, by name
         self,
         session: InterviewSession,
         record: ResultRecord,
@@ -179,6 +182,7 @@ class RedisStore(RedisResults):
         expected_step: int,
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
+        submissions: Sequence[Submission] = (),
     ) -> None:
         """With deliveries, the outbox index is written first (its own round trip on a
         cluster, where it lives on another node; the same pipeline otherwise)."""
@@ -191,6 +195,7 @@ class RedisStore(RedisResults):
             self.latest_key(key),
             self.summary_key(key),
             *self.outbox.keys(key),
+            self.membership_key(key),
         ]
         args = [
             str(expected_step),
@@ -201,7 +206,11 @@ class RedisStore(RedisResults):
             record.summary().model_dump_json(),
             str(len(deliveries)),
             *enqueue_args(deliveries, lease_until),
+            str(len(submissions)),
         ]
+        for sub in submissions:
+            member = sub.membership
+            args += [member.campaign, member.model_dump_json(), str(len(sub.cancel)), *sub.cancel]
         # The index is written before the deliveries (a crash then leaves it pointing at
         # nothing) and again after them: a drain that took the person in between, found
         # nothing yet and released them must not be the index's last word. The second write
@@ -241,6 +250,7 @@ class RedisStore(RedisResults):
             self.history_key(key),
             self.latest_key(key),
             self.summary_key(key),
+            self.membership_key(key),
         ]
         for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
