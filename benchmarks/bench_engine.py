@@ -3,7 +3,7 @@
     python benchmarks/bench_engine.py [--rounds N]
 
 Times, in CPU time of the thread over N interleaved rounds (after a warm-up), on the persona of a
-システムオペレーション head at question 4 of 10 (the interview asked most):
+システムオペレーション head at question 4 of 11 (the interview asked most):
 
 - `handle` of an answer: the whole engine step (copy, machine, checks, one plan, the view);
 - `handle` + `screen`: the same and the Block Kit of the next question (the click's CPU

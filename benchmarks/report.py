@@ -249,7 +249,7 @@ def read_model_table(sizes: dict[str, Any]) -> list[str]:
         "|---|" + "---:|" * len(sizes),
     ]
     for key, label in (
-        ("raw", "floor: raw pipeline read of the summaries (`GET` each, replies not parsed)"),
+        ("raw", "floor: raw pipeline read of the summaries (`HGET r` each, replies not parsed)"),
         ("summaries", "`store.summaries` (summaries and session fields, parsed)"),
         ("team", "`/itss team` but the Slack calls (roster, summaries, rows, Block Kit, CSV)"),
     ):

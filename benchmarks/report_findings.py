@@ -176,8 +176,8 @@ def _team(r: dict[str, Any]) -> list[str]:
         f"run or an interview in progress): {ms(med['last_post'] * 1000)} "
         f"to the summary message, {ms(med['csv_uploaded'] * 1000)} to the CSV; Redis "
         f"{team['round_trips']} round trips (roster HGETALL, then one pipeline of "
-        f"{sum(team['commands'].values()) - 1:,} commands: `GET summary` and `HMGET session "
-        f"step sp` per report). users.list for the CSV names: "
+        f"{sum(team['commands'].values()) - 1:,} commands: `HMGET summary r open` "
+        "per report). users.list for the CSV names: "
         f"{med.get('users_list_calls', 0):.0f} pages, {ms(pages * 1000)} between the first "
         "and last page."
     )

@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -95,9 +96,12 @@ def blocks_text(blocks: list[dict[str, Any]] | None) -> str:
 
 
 def current_fact(text: str) -> str:
+    """The fact whose question is on screen, in any specialty's wording (its fixed parts)."""
     for fact in FW.facts:
-        if f"*{fact.question}*" in text:
-            return fact.id
+        for template in {fact.question, *fact.question_by_specialty.values()}:
+            parts = [re.escape(p) for p in re.split(r"\{[^{}]*\}", template)]
+            if re.search(r"\*" + r"[^*\n]+?".join(parts) + r"\*", text):
+                return fact.id
     raise Lost("screen shows no known question")
 
 
@@ -180,6 +184,13 @@ class Driver:
     def answer_body(self, user: str, screen: ApiCall, fact_id: str, value: FactValue) -> bytes:
         blocks = screen.args["blocks"]
         fact = FW.fact(fact_id)
+        if fact.statements:  # every statement ticked for true, none for false
+            ticked = [st.id for st in fact.statements] if value else []
+            options = [{"value": v, "text": {"type": "plain_text", "text": v}} for v in ticked]
+            state = {"set": {ids.SET_CHECKS: {"type": "checkboxes", "selected_options": options}}}
+            return self.click_body(
+                user, screen, find_button(blocks, ids.SET_SUBMIT), state_values=state
+            )
         if fact.kind == "bool":
             return self.click_body(
                 user, screen, find_button(blocks, ids.ANSWER, "はい" if value else "いいえ")

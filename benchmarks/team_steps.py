@@ -6,7 +6,7 @@ against the benchmark's Redis, beside its floor: a raw pipeline read of as many 
 For each size a team of that many reports is written under a prefix of its own, through the
 store's API (`save`, `complete`) with records of real persona interviews: 7 in 10 have a
 result, 2 in 10 an interview in progress, 1 in 10 nothing. Then, each timed `repeats` times
-(median, ms): the raw read (one pipeline of `GET summary` per report, replies not parsed), the
+(median, ms): the raw read (one pipeline of `HGET summary r` per report, replies not parsed), the
 store's `summaries`, and the whole of `/itss team` but the Slack calls (roster, summaries,
 rows, Block Kit, CSV). Bytes are Redis's `MEMORY USAGE` of what one person's data takes: an
 interview in progress (the session hash) and a finished one (history, latest and summary).
@@ -140,7 +140,7 @@ def measure(url: str, size: int, repeats: int) -> dict[str, Any]:
         def raw_read() -> list[Any]:
             pipe = store.client.pipeline(transaction=False)
             for user in users:
-                pipe.get(store.summary_key(PersonKey(team=TEAM, user=user)))
+                pipe.hget(store.summary_key(PersonKey(team=TEAM, user=user)), "r")
             return pipe.execute()
 
         def whole() -> str:

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.context import BotContext, utcnow
 from bot.edge import PayloadShape
-from bot.listeners import commands, home, interview
+from bot.listeners import campaign, commands, home, interview, messages
 from bot.settings import Settings
 from flows.storage import open_store
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
@@ -39,23 +39,29 @@ def tls_context(ca_file: Path | None = None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=ca_file)
 
 
-def web_client(settings: Settings) -> WebClient:
+def configure_web_client(client: WebClient, settings: Settings) -> WebClient:
     """Every outgoing Web API call retries connection errors, 429 (Retry-After) and 5xx, and
-    uses the process's one TLS context; Bolt's `respond` (response_url) takes the client's
-    `ssl` too (slack_bolt/context/context.py). slack_sdk's urllib transport cannot keep a
-    connection alive (urllib sends `Connection: close`), so each call is a new TLS handshake:
-    the shared context makes it cost ~1 ms of CPU instead of ~19."""
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=settings.slack_api_timeout,
-        ssl=tls_context(settings.slack_ca_file),
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+    uses the process's one TLS context; Bolt copies these attributes into the client of
+    each request (slack_bolt/app/app.py `_init_context`), and its `respond` (response_url)
+    takes the client's `ssl` too (slack_bolt/context/context.py). slack_sdk's urllib
+    transport cannot keep a connection alive (urllib sends `Connection: close`), so each
+    call is a new TLS handshake: the shared context makes it cost ~1 ms of CPU instead of
+    ~19."""
+    client.token = settings.slack_bot_token
+    client.base_url = settings.slack_api_url
+    client.timeout = settings.slack_api_timeout
+    client.ssl = tls_context(settings.slack_ca_file)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=3),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    return client
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A Web API client configured as the app's (configure_web_client)."""
+    return configure_web_client(WebClient(), settings)
 
 
 def create_app(
@@ -66,19 +72,15 @@ def create_app(
     """The Bolt app and its context. With `OUTBOX_POLL_SECONDS` > 0 it also starts the
     outbox thread (ctx.close() stops it)."""
     store = store or open_store(
-        settings.redis_url, session_ttl_seconds=settings.session_ttl_seconds
-    )
-    client = web_client(settings)
-    ctx = BotContext(
-        settings=settings,
-        framework=load_default(),
-        store=store,
-        client=client,
-        clock=clock,
-        executor=ThreadPoolExecutor(settings.workers, "itss-after-ack"),
+        settings.redis_url,
+        session_ttl_seconds=settings.session_ttl_seconds,
+        audit_retention_seconds=settings.audit_retention_seconds,
     )
     app = App(
-        client=client,
+        # The token, not a client: given a `client`, Bolt still reads SLACK_BOT_TOKEN from
+        # the environment and warns at every start that it will be unused (App.__init__).
+        # Bolt builds the client from the token; configure_web_client sets its transport.
+        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
         # Listeners ack and hand slow work to ctx.defer themselves, so the HTTP response
         # returns as soon as the listener does, without Bolt's 10 ms ack-polling loop.
@@ -88,6 +90,15 @@ def create_app(
         # The first middleware after the signature check, in HTTP and Socket Mode alike:
         # payloads that do not fit what the listeners read get 400 (bot/edge.py).
         before_authorize=PayloadShape(),
+    )
+    client = configure_web_client(app.client, settings)
+    ctx = BotContext(
+        settings=settings,
+        framework=load_default(),
+        store=store,
+        client=client,
+        clock=clock,
+        executor=ThreadPoolExecutor(settings.workers, "itss-after-ack"),
     )
     # Bolt logs the whole body of every request that fails verification at INFO
     # (slack_bolt/middleware/request_verification: `_debug_log_error`); bot/server.py logs
@@ -124,6 +135,8 @@ def create_app(
     commands.register(app, ctx)
     interview.register(app, ctx)
     home.register(app, ctx)
+    messages.register(app, ctx)
+    campaign.register(app, ctx)
 
     # Last, so every real listener matches first: buttons and modals of an older release
     # are acknowledged (Slack shows an error on a 404) and do nothing.

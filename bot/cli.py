@@ -178,11 +178,13 @@ def migrate(
         raise _fail(f"Redis に接続できません（{exc.where}）。何も変更していません。") from exc
     except ValueError as exc:
         raise _fail(f"{exc}") from exc
-    verb = "would rewrite" if dry_run else "rewrote"
+    would = "would " if dry_run else ""
     typer.echo(
-        f"{report.people} people with results: {verb} {report.records} records and "
-        f"{'would write' if dry_run else 'wrote'} {report.summaries} summaries; "
-        f"{report.unreadable} unreadable values left as they are; results "
+        f"{report.people} people with results or an interview in progress: "
+        f"{would}{'rewrite' if dry_run else 'rewrote'} {report.records} records, "
+        f"{would}{'write' if dry_run else 'wrote'} {report.summaries} summaries and "
+        f"{would}{'add' if dry_run else 'added'} {report.sessions} interviews in progress to "
+        f"them; {report.unreadable} unreadable values left as they are; results "
         f"{report.bytes_before:,} → {report.bytes_after:,} bytes of JSON."
     )
 
@@ -215,26 +217,30 @@ def serve(
         int, typer.Option(min=1, max=256, help="Threads per worker for --http.")
     ] = 16,
 ) -> None:
-    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or --http."""
+    """Run the Slack app: Socket Mode (needs SLACK_APP_TOKEN), or HTTP with --http."""
     import logging
 
-    from bot.settings import Settings, settings_problems
+    from bot.settings import SettingsError, load_settings, settings_problems
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        settings = Settings()
+        settings = load_settings(socket_mode=not http)
     except Exception as exc:
+        problems = exc.problems if isinstance(exc, SettingsError) else settings_problems(exc)
         raise _fail(
-            "Settings are missing or malformed:\n  " + "\n  ".join(settings_problems(exc))
+            "Settings are missing or malformed (environment or .env, see .env.example):\n  "
+            + "\n  ".join(problems)
         ) from exc
-    from bot.server import serve_http, serve_socket_mode
+    from bot.server import SlackConnectError, serve_http, serve_socket_mode
 
     if http:
         serve_http(settings, host, port, workers, threads)
-    elif settings.slack_app_token:
+        return
+    try:
         serve_socket_mode(settings)
-    else:
-        raise _fail("SLACK_APP_TOKEN is not set: set it for Socket Mode, or run with --http.")
+    except SlackConnectError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
 
 
 def main() -> None:

@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.audit import audit_command
 from bot.blocks.common import Block, echo, section
 from bot.blocks.forget import forget_confirm
 from bot.blocks.help import help_blocks
 from bot.blocks.lookup import level_blocks, lookup_blocks
 from bot.blocks.status import status_blocks
+from bot.campaign import campaign_command
 from bot.context import UNAVAILABLE, BotContext
 from bot.interview import start_in_dm
 from bot.roster import roster_command
@@ -148,6 +150,16 @@ def roster(ctx: BotContext, cmd: Invocation) -> Reply:
     return Reply("名簿を処理しています…")
 
 
+def audit(ctx: BotContext, cmd: Invocation) -> Reply:
+    ctx.defer(audit_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
+    return Reply("監査ログを確認しています…")
+
+
+def campaign(ctx: BotContext, cmd: Invocation) -> Reply:
+    ctx.defer(campaign_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
+    return Reply("キャンペーンを処理しています…")
+
+
 SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "": show_help,
     "help": show_help,
@@ -160,11 +172,14 @@ SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "forget": forget,
     "team": team,
     "roster": roster,
+    # issue 12: the assessment cycle
+    "audit": audit,
+    "campaign": campaign,
 }
 
 
 def forget_data(ctx: BotContext, key: PersonKey, respond: Callable[..., Any]) -> None:
     """Delete everything stored about `key` and replace the confirmation with the outcome."""
-    ctx.store.forget(key)
+    ctx.service.forget(key)  # audited there: that it happened, not what
     done = "あなたに関する保存データをすべて削除しました。"
     respond(replace_original=True, text=done, blocks=[section(done)])

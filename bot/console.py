@@ -44,29 +44,40 @@ class ConsoleInterview:
             return None
 
     def _choice_value(self, text: str, q: QuestionView) -> str | list[str]:
-        """Numbers pick options ("2", or "1,3" for several); anything else goes to the engine."""
+        """Numbers pick options or statements ("2", or "1,3" for several); anything else goes
+        to the engine."""
+        choices = [st.id for st in q.statements] or [o.id for o in q.options]
+        several = q.fact.kind == "set" or bool(q.statements)
         parts = [p.strip() for p in text.replace("、", ",").split(",") if p.strip()]
-        if parts and all(p.isdigit() and 1 <= int(p) <= len(q.options) for p in parts):
-            ids = [q.options[int(p) - 1].id for p in parts]
-            return ids if q.fact.kind == "set" else ids[0]
-        if q.fact.kind == "set":
+        if parts and all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
+            picked = [choices[int(p) - 1] for p in parts]
+            return picked if several else picked[0]
+        if several:
             return [] if text in ("0", "なし", "該当なし") else parts
         return text
 
     def _show_question(self, q: QuestionView) -> None:
-        self.console.rule(f"質問 {q.number} / ≤{q.upper_bound}")
+        serves = f"　観点: {'・'.join(q.serves)}" if q.serves else ""
+        self.console.rule(f"質問 {q.number} / ≤{q.upper_bound}{serves}")
         for ev in q.evidence:
             self.console.print(f"[dim]レベル{ev.level} {ev.dimension}: {ev.rule}[/dim]")
-        self.console.print(f"[bold]{q.fact.question}[/bold]")
-        if q.fact.help:
-            self.console.print(f"[dim]{q.fact.help}[/dim]")
+            self.console.print(f"[dim]  {ev.lead or ev.text}[/dim]", highlight=False)
+            for item in ev.items:
+                self.console.print(f"[dim]    • {item}[/dim]", highlight=False)
+        self.console.print(f"[bold]{q.question}[/bold]")
+        if q.help:
+            self.console.print(f"[dim]{q.help}[/dim]")
         for i, option in enumerate(q.options, 1):
             detail = f"（{option.detail}）" if option.detail else ""
             self.console.print(f"  {i}. {option.label}{detail}")
-        if q.fact.kind == "set":
-            self.console.print("  0. 該当なし    ※複数は「1,3」のように入力")
-        if q.fact.kind == "bool":
+        for i, statement in enumerate(q.statements, 1):
+            self.console.print(f"  {i}. {statement.label}")
+        if q.fact.kind == "set" or q.statements:
+            self.console.print("  0. 当てはまるものはない    ※複数は「1,3」のように入力")
+        elif q.fact.kind == "bool":
             self.console.print("  y: はい / n: いいえ")
+        elif q.placeholder:
+            self.console.print(f"  {q.placeholder}")
         if q.previous is not None:
             self.console.print(f"[yellow]前回の回答: {q.previous}[/yellow]")
 
@@ -149,9 +160,8 @@ class ConsoleInterview:
             return self._send(session, action="back")
         if text == "s":
             return self._send(session, action="skip", fact=q.fact.id)
-        value: str | list[str] = self._choice_value(text, q) if q.options else text
-        if q.fact.kind == "set" and text == "0":
-            value = []
+        choices = q.options or q.statements
+        value: str | list[str] = self._choice_value(text, q) if choices else text
         return self._send(session, action="answer", fact=q.fact.id, value=value)
 
     def _review(self, session: InterviewSession, r: ReviewView) -> Screen | None:
@@ -159,7 +169,7 @@ class ConsoleInterview:
         self.console.rule("回答の確認")
         for i, line in enumerate(lines, 1):
             self.console.print(f"  {i}. {line.fact.label}: {line.shown}")
-        self.console.print(f"判定（見込み）: {preview.specialty_name} レベル {preview.level}")
+        self.console.print(f"判定（見込み）: {preview.specialty_name} {preview.level_name}")
         self.console.print(
             "[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]"
         )
@@ -184,7 +194,10 @@ class ConsoleInterview:
         for dim, note in outcome.record.notes.items():
             self.console.print(f"根拠メモ（{dim}）: {note}")
         print_plan(self.console, development_plan(self.framework, result))
-        self.console.print(Panel(f"判定フレームワーク: {result.framework_source}"))
+        source = f"判定フレームワーク: {result.framework_source}"
+        if self.framework.source.note:
+            source += f"\n{self.framework.source.note}"
+        self.console.print(Panel(source))
         return None
 
     def _note(self, session: InterviewSession, r: ReviewView) -> Screen:

@@ -25,6 +25,7 @@ from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRe
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
+    from bot.campaign import TimeZones
     from bot.delivery import Courier
     from framework_data.search import SkillIndex
 
@@ -90,6 +91,13 @@ class BotContext:
         if "courier" in self.__dict__:
             self.courier.stop()
         self.executor.shutdown(wait=True)
+
+    @cached_property
+    def timezones(self) -> TimeZones:
+        """Each person's users.info `tz`, cached (campaign reminders)."""
+        from bot.campaign import TimeZones
+
+        return TimeZones(self.client)
 
     @cached_property
     def index(self) -> SkillIndex:

@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.notices import notice_text
 from bot.blocks.result import result_blocks
 from flows.drain import Drain
+from flows.explain import level_name
 from flows.outbox import Claimed, Delivery, RetryPolicy, SendResult, classify
 from flows.session import PersonKey, ResultRecord
 from flows.storage.base import StoreUnavailableError
@@ -63,13 +64,19 @@ class SlackSender:
     def __init__(self, ctx: BotContext) -> None:
         self.ctx = ctx
 
-    def message(self, delivery: Delivery, record: ResultRecord | None) -> dict[str, Any]:
+    def message(self, delivery: Delivery, record: ResultRecord | None) -> dict[str, Any] | None:
+        """What the delivery posts; None when it is no longer to be sent (a campaign
+        message whose moment passed or whose person submitted: bot/campaign.py)."""
+        if delivery.kind.startswith("campaign_"):
+            from bot.campaign import campaign_message
+
+            return campaign_message(self.ctx, delivery)
         fw = self.ctx.framework
         if delivery.kind in ("result", "result_manager"):
             assert record is not None
             manager = delivery.kind == "result_manager"
             name = fw.specialty(record.specialty).name
-            text = f"判定結果: {name} レベル {record.verdict.level}"
+            text = f"判定結果: {name} {level_name(record.verdict.level)}"
             if manager:
                 text = f"<@{record.user}> さんの{text}"
             return {"text": text, "blocks": result_blocks(record, fw, for_manager=manager)}
@@ -80,11 +87,14 @@ class SlackSender:
         return {"text": notice_text(delivery, name)}
 
     def send(self, delivery: Delivery, record: ResultRecord | None) -> SendResult:
+        payload = self.message(delivery, record)
+        if payload is None:
+            return SendResult.ok()  # dropped: marked as done, never sent
         try:
             self.ctx.client.chat_postMessage(
                 channel=self.ctx.dm_channel(delivery.recipient),
                 metadata=metadata(delivery),
-                **self.message(delivery, record),
+                **payload,
             )
         except (SlackApiError, OSError) as exc:
             outcome = outcome_of(exc)

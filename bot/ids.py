@@ -25,6 +25,7 @@ START = "itss_start"
 RESUME = "itss_resume"
 FORGET = "itss_forget"
 TEAM = "itss_team"
+CAMPAIGN_START = "itss_campaign_start"  # value: campaign id | preset specialty ("" = choose)
 NOTE_MODAL = "itss_note_modal"
 NOTE_BLOCK = "note_text"
 NOTE_DIMENSION_BLOCK = "note_dimension"

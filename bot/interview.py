@@ -18,6 +18,7 @@ from bot import ids
 from bot.blocks.interview import answered, screen
 from bot.blocks.note import note_modal
 from bot.context import BotContext
+from flows.explain import level_name
 from flows.interview import Command
 from flows.session import PersonKey, Phase
 
@@ -131,9 +132,8 @@ def act(ctx: BotContext, click: Click, cmd: Command) -> None:
     if outcome.record is not None:
         ctx.courier.send_now(after.key, outcome.deliveries, outcome.record)
         record = outcome.record
-        shown = (
-            f"{interview.framework.specialty(record.specialty).name} レベル {record.verdict.level}"
-        )
+        name = interview.framework.specialty(record.specialty).name
+        shown = f"{name} {level_name(record.verdict.level)}"
         blocks = answered(len(after.asked), "回答を確定しました", shown)
         _edit(ctx, channel, ts, shown, blocks)
         return

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.audit import changed_roster
 from bot.blocks.common import paginate, split_sections
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
@@ -140,6 +141,7 @@ def set_managers(req: RosterRequest) -> None:
     if member in managers:
         raise RosterError("自分自身をマネージャーにはできません")
     req.ctx.store.set_managers(req.key.team, {member: managers})
+    changed_roster(req.ctx, req.key, {member: managers})
     req.respond(
         text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。"
     )
@@ -150,6 +152,7 @@ def remove_member(req: RosterRequest) -> None:
     if not member:
         raise RosterError(USAGE)
     req.ctx.store.set_managers(req.key.team, {member: []})
+    changed_roster(req.ctx, req.key, {member: []})
     req.respond(text=f"<@{member}> を名簿から外しました。")
 
 
@@ -164,6 +167,7 @@ def show(req: RosterRequest) -> None:
 def import_lines(req: RosterRequest) -> None:
     assignments = parse_import(req.rest, req.directory)
     req.ctx.store.set_managers(req.key.team, assignments)
+    changed_roster(req.ctx, req.key, assignments)
     req.respond(text=f"{len(assignments)} 人分の名簿を取り込みました。")
 
 

@@ -143,8 +143,28 @@ def serve_http(settings: Settings, host: str, port: int, workers: int, threads: 
     Server().run()
 
 
-def serve_socket_mode(settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+class SlackConnectError(Exception):
+    """Socket Mode could not start: Slack did not answer, or refused the app token."""
 
-    app, _ = create_app(settings)
-    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+
+def serve_socket_mode(settings: Settings) -> None:
+    """Connect to Slack over Socket Mode and serve until the process ends. Raises
+    SlackConnectError, with one line to show, when no connection can be opened."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    app, ctx = create_app(settings)
+    where = f"{settings.slack_api_url}apps.connections.open"
+    try:
+        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else exc
+        raise SlackConnectError(f"Slack refused SLACK_APP_TOKEN ({where}: {error})") from exc
+    except OSError as exc:  # URLError, timeouts: after the client's connection retries
+        reason = getattr(exc, "reason", None) or exc
+        raise SlackConnectError(
+            f"Slack could not be reached at {where} ({reason}): "
+            "check the network, the proxy (HTTPS_PROXY) and SLACK_API_URL"
+        ) from exc
+    finally:
+        ctx.close()

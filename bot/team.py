@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.audit import accessed_team
 from bot.blocks.team import TeamRow, team_messages
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
@@ -147,6 +148,8 @@ def send_team_summary(
         )
         return
     rows = team_rows(ctx, ctx.store.summaries(key.team, members))
+    scope = "all" if everyone else "own" if manager == key.user else "manager"
+    accessed_team(ctx, key, None if everyone else manager, scope, len(rows))
     channel = ctx.dm_channel(key.user)
     for blocks in team_messages(rows):
         ctx.client.chat_postMessage(

@@ -6,24 +6,41 @@ from rich.cells import chop_cells
 from rich.console import Console
 from rich.table import Table
 
-from flows.inference import Result
+from flows.explain import NOT_ASKED_HEADING, TOP_LEVEL
+from flows.inference import MissingEvidence, Result
 from flows.plan import Plan, checklist
 from flows.rules import Status
 
-MARK = {Status.MET: "✅", Status.UNMET: "❌", Status.UNKNOWN: "❔"}
+MARK = {Status.MET: "✅", Status.UNMET: "❌", Status.UNKNOWN: "❔", Status.NOT_ASKED: "➖"}
 MARKS = {status.value: mark for status, mark in MARK.items()}
+
+
+def _where(m: MissingEvidence, next_level: int | None) -> str:
+    names = "・".join(m.names)
+    return names if m.level == next_level else f"レベル {m.level} {names}"
+
+
+def _reasons(console: Console, result: Result, level: int, title: str) -> None:
+    reasons = result.reasons_for(level)
+    if not reasons:
+        return
+    console.print(f"[bold]{title}[/bold]")
+    for r in reasons:
+        console.print(f"  {MARK[r.status]} {r.name}: {r.reason}", highlight=False, soft_wrap=True)
 
 
 def print_result(console: Console, result: Result, person: str | None = None) -> None:
     who = f"{person} — " if person else ""
-    console.print(f"[bold]{who}{result.specialty_name}: レベル {result.level}[/bold]")
+    console.print(f"[bold]{who}{result.specialty_name}: {result.level_name}[/bold]")
     if not result.decided:
         console.print(
             f"  未回答の項目次第でレベル {result.max_possible_level} まで上がる可能性があります"
             f"（未回答: {len(result.unknown_facts)} 項目）"
         )
+    if result.level >= 1:
+        _reasons(console, result, result.level, f"レベル {result.level} の判定理由")
     if result.next_level is None:
-        console.print("  最高レベルに到達しています。")
+        console.print(f"  {TOP_LEVEL}")
         return
     verdict = result.level_verdict(result.next_level)
     if verdict is not None:
@@ -34,11 +51,24 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
         for dim in verdict.dimensions:
             table.add_row(dim.name, MARK[dim.status], dim.text)
         console.print(table)
-    if result.missing:
+    _reasons(console, result, result.next_level, f"レベル {result.next_level} の判定理由")
+    shown = result.missing_with(Status.UNMET, Status.UNKNOWN)
+    if shown:
         console.print(f"[bold]レベル {result.next_level} に向けて不足している根拠[/bold]")
-        for m in result.missing:
-            console.print(f"  {MARK[m.status]} {m.dimension_name}: {m.rule}", highlight=False)
-            console.print(f"      回答 → {m.answer}", style="dim", highlight=False)
+        for m in shown:
+            where = _where(m, result.next_level)
+            console.print(
+                f"  {MARK[m.status]} {where}: {m.rule_text}", highlight=False, soft_wrap=True
+            )
+            console.print(f"      回答 → {m.answer}", style="dim", highlight=False, soft_wrap=True)
+    unasked = result.missing_with(Status.NOT_ASKED)
+    if unasked:
+        console.print(f"[bold]{NOT_ASKED_HEADING}[/bold]")
+        for m in unasked:
+            where = _where(m, result.next_level)
+            console.print(
+                f"  {MARK[m.status]} {where}: {m.rule_text}", highlight=False, soft_wrap=True
+            )
 
 
 def _line(console: Console, text: str, indent: int = 0, style: str = "") -> None:

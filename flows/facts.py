@@ -29,11 +29,24 @@ def _option(fact: FactDef, specialty: str, raw: str) -> str:
     raise AnswerError(f"「{raw}」は選択肢にありません。次から選んでください: {labels}")
 
 
+def _all_statements(fact: FactDef, chosen: Iterable[object]) -> bool:
+    """A fact asked through statements is true when every statement was ticked."""
+    known = {s.id for s in fact.statements}
+    ticked = set()
+    for item in chosen:
+        if not isinstance(item, str) or item not in known:
+            raise AnswerError("当てはまるものを選択肢の中から選んでください。")
+        ticked.add(item)
+    return ticked == known
+
+
 def coerce_fact(fact: FactDef, specialty: str, raw: object) -> FactValue:
     """Turn an answer (as typed, or as stored) into the fact's value; AnswerError says why not."""
     if fact.kind == "bool":
         if isinstance(raw, bool):
             return raw
+        if fact.statements and isinstance(raw, list | tuple):
+            return _all_statements(fact, raw)
         text = str(raw).strip().casefold()
         if text in _YES:
             return True

@@ -22,6 +22,7 @@ from flows.results import record_of
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.text import clean
 from flows.views import AnswerLine, Evidence, QuestionView, Recorded, ReviewView, View
+from flows.wording import statements_shown, wording
 from framework_data.models import FactDef, Framework
 
 NOTE_MAX_CHARS = 1000
@@ -129,7 +130,14 @@ class Interview:
             without = {k: v for k, v in facts.items() if k != fact.id}
             planned = plan(self.framework, session.specialty, without, session.skipped)
         evidence = tuple(
-            Evidence(oc.level, oc.dimension.name, oc.dimension.text, oc.criterion.label)
+            Evidence(
+                oc.level,
+                oc.dimension.name,
+                oc.dimension.text,
+                oc.criterion.label,
+                oc.dimension.lead or oc.dimension.text,
+                oc.dimension.items,
+            )
             for oc in planned.open
             if fact.id in oc.unknown_facts
         )
@@ -137,9 +145,15 @@ class Interview:
         previous = None
         if fact.id in facts:
             previous = show_value(fact, session.specialty, facts[fact.id])
+        words = wording(self.framework, fact, session.specialty, facts)
         return QuestionView(
             fact=fact,
-            options=fact.options_for(session.specialty),
+            question=words.question,
+            help=words.help,
+            options=words.options,
+            statements=words.statements,
+            placeholder=words.placeholder,
+            serves=words.serves,
             number=number,
             upper_bound=number + max(len(planned.remaining) - 1, 0),
             evidence=evidence,
@@ -165,7 +179,7 @@ class Interview:
 
     def result(self, session: InterviewSession) -> Result:
         assert session.specialty is not None
-        return evaluate(self.framework, session.specialty, session.facts())
+        return evaluate(self.framework, session.specialty, session.facts(), session.asked)
 
     # ------------------------------------------------------------------ commands
 
@@ -237,7 +251,7 @@ class Interview:
         s.asked.append(fact.id)
         planned = self._plan(s)
         advance(s, "answer", settled=planned.next is None)
-        shown = show_value(fact, s.specialty, value)
+        shown = show_value(fact, s.specialty, value) + statements_shown(fact, cmd.value)
         return _Applied(plan=planned, recorded=Recorded(len(s.asked), fact.label, shown))
 
     def _skip(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:

@@ -30,6 +30,9 @@ Kind = Literal[
     "no_manager_admin",  # to an admin: this person has no manager on the roster
     "undelivered",  # to the person: `about` could not be sent their result (`reason`)
     "undelivered_admin",  # to an admin: the person's own result could not be sent
+    "campaign_invite",  # to the person: a campaign covers them, with a start button
+    "campaign_reminder",  # to the person: not submitted yet (dropped once they have)
+    "campaign_digest",  # to a manager: who of their reports has not submitted yet
 ]
 
 
@@ -50,6 +53,8 @@ class Delivery(BaseModel):
     about: str = ""  # a user id the message is about (the manager not reached)
     reason: str = ""  # why a delivery failed, as a Slack error code or "server_error"
     created_at: datetime
+    campaign: str = ""  # the campaign id a campaign_* delivery belongs to
+    not_after: datetime | None = None  # not sent after this moment (dropped instead)
 
     @property
     def key(self) -> PersonKey:

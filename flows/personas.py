@@ -14,7 +14,9 @@ COMPLEXITY = {
 
 
 def persona(specialty: str, level: int) -> dict[str, FactValue]:
-    """Answers of a person whose most senior experience sits exactly at `level` (0–5)."""
+    """Answers of a person whose most senior experience sits exactly at `level` (0–5): every
+    level up to it is met and none above, so the cumulative ladder and the level-by-level
+    reading give the same level (tests/flows/test_ladder.py)."""
     facts: dict[str, FactValue] = {
         "role": "operator",
         "operations_count": 0 if level == 0 else (1 if level == 1 else 3),

@@ -1,9 +1,11 @@
 """Which question to ask next: only facts whose answer can still change the verdict.
 
 The verdict is the level plus the met/unmet state of every dimension of the next level.
-With unknown facts the level lies in [low, high] (rules.RuleContext.level_range); any level in
-low+1 … high+1 may still be reached or be the next level, so the unknown dimensions of
-those levels are what is left to decide. Levels outside that window cannot change anything.
+With unknown facts the level lies in [low, high] (rules.RuleContext.level_range, which follows
+the framework's `cumulative` setting); any level in low+1 … high+1 may still be reached or be
+the next level, so the unknown dimensions of those levels are what is left to decide. Levels
+outside that window cannot change anything: on the cumulative ladder a level above one known
+unmet is never reached, so nothing above it is asked.
 """
 
 from __future__ import annotations

@@ -86,8 +86,14 @@ def result_json(result: Result, person: str | None = None) -> dict[str, Any]:
                 "text": m.text,
                 "rule": m.rule,
                 "answer": m.answer,
+                "status": m.status.value,
+                "dimensions": list(m.dimensions or (m.dimension,)),
             }
             for m in result.missing
+        ],
+        "reasons": [
+            {"level": r.level, "dimension": r.dimension, "status": r.status.value, "text": r.reason}
+            for r in result.reasons
         ],
         "dimensions": {
             str(lv.level): {d.id: d.status.value for d in lv.dimensions} for lv in result.levels

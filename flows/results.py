@@ -20,7 +20,7 @@ from framework_data.models import Framework
 def result_of(record: ResultRecord, framework: Framework) -> Result:
     """The verdict tree of `record` under `framework` (KeyError for a specialty it lacks)."""
     facts = {k: frozenset(v) if isinstance(v, list) else v for k, v in record.answers.items()}
-    return evaluate(framework, record.specialty, facts)
+    return evaluate(framework, record.specialty, facts, asked=record.asked)
 
 
 def rejudged(record: ResultRecord, result: Result) -> bool:

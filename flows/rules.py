@@ -28,9 +28,13 @@ from framework_data.models import (
 
 
 class Status(StrEnum):
+    """A criterion's, dimension's or level's verdict. The rules give the first three;
+    NOT_ASKED is set by inference on an unknown the interview chose not to ask about."""
+
     MET = "met"
     UNMET = "unmet"
     UNKNOWN = "unknown"
+    NOT_ASKED = "not_asked"
 
 
 def all_of(statuses: list[Status]) -> Status:
@@ -115,11 +119,28 @@ class RuleContext:
 
     def level_range(self, facts: Facts) -> tuple[int, int]:
         """(lowest, highest) level the person can have, whatever the unknown facts turn out to be."""
-        low = high = 0
-        for level, indicator in self.levels():
-            status = self.indicator(indicator, facts)
-            if status is Status.MET:
-                low = high = level
-            elif status is Status.UNKNOWN:
-                high = level
-        return low, high
+        statuses = [(level, self.indicator(ind, facts)) for level, ind in self.levels()]
+        return level_range(statuses, cumulative=self.framework.settings.cumulative)
+
+
+def level_range(statuses: list[tuple[int, Status]], *, cumulative: bool) -> tuple[int, int]:
+    """(low, high) from each level's own status, in ascending order of level.
+
+    Cumulative: the level is the highest L such that every level up to L is met, so `low`
+    stops at the first level not known met and `high` at the first one known unmet. Not
+    cumulative (v1): each level stands alone; the highest met, the highest not unmet.
+    Both are exact: a conjunction of monotone conditions is monotone too.
+    """
+    low = high = 0
+    low_open = high_open = True
+    for level, status in statuses:
+        if cumulative:
+            low_open = low_open and status is Status.MET
+            high_open = high_open and status is not Status.UNMET
+            low = level if low_open else low
+            high = level if high_open else high
+        elif status is Status.MET:
+            low = high = level
+        elif status is Status.UNKNOWN:
+            high = level
+    return low, high

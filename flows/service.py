@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from flows.audit import AuditAction, append_or_log, event
+from flows.campaign import submissions
 from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
 from flows.outbox import result_deliveries
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
@@ -95,21 +97,28 @@ class InterviewService:
         if not outcome.applied:
             return outcome
         try:
-            if outcome.record is not None:
+            if (record := outcome.record) is not None:
+                # the open campaigns covering the person: linked, and their reminders removed
+                linked, subs = submissions(record, self.store.open_memberships(session.key))
+                if linked is not None:
+                    record = record.model_copy(update={"campaign": linked})
+                    outcome = replace(outcome, record=record)
                 deliveries = []
                 if self.notify is not None:
                     managers = self.store.managers_of(session.team, session.user)
-                    deliveries = result_deliveries(outcome.record, managers, self.notify.admins)
+                    deliveries = result_deliveries(record, managers, self.notify.admins)
                 self.store.complete(
                     outcome.session,
-                    outcome.record,
+                    record,
                     expected_step=session.step,
                     deliveries=deliveries,
                     # sent one after another by this process: leased for all of them
                     lease_until=now.timestamp()
                     + (self.notify.lease_seconds * len(deliveries) if self.notify else 0),
+                    submissions=subs,
                 )
                 outcome = replace(outcome, deliveries=tuple(deliveries))
+                self._audit_submitted(record)
             elif outcome.session.state is Phase.ABANDONED:
                 self.store.delete_session(session.key, expected_step=session.step)
             else:
@@ -118,8 +127,26 @@ class InterviewService:
             return Outcome("stale", session, RACE)
         return outcome
 
+    def _audit_submitted(self, record: ResultRecord) -> None:
+        """The submission, after it is stored: who, when, which specialty and interview —
+        not the level or the answers, which `forget` erases (flows/audit.py)."""
+        submitted = event(
+            record.completed_at,
+            PersonKey(team=record.team, user=record.user),
+            AuditAction.RESULT_SUBMITTED,
+            subject=record.user,
+            campaign=record.campaign,
+            specialty=record.specialty,
+            interview=record.interview_id,
+        )
+        append_or_log(self.store.audit, submitted)
+
     def history(self, key: PersonKey) -> list[ResultRecord]:
         return self.store.history(key)
 
     def forget(self, key: PersonKey) -> None:
+        """Erase everything stored about the person, then audit that it happened (who,
+        when) — nothing of what was erased."""
         self.store.forget(key)
+        erased = event(self.clock(), key, AuditAction.DATA_ERASED, subject=key.user)
+        append_or_log(self.store.audit, erased)

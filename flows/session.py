@@ -85,7 +85,7 @@ class Verdict(BaseModel):
     level: int
     max_possible_level: int
     next_level: int | None
-    missing: int  # criteria of the next level shown as not met
+    missing: int  # criteria shown as unmet (not the unknown or the not asked ones)
 
     @classmethod
     def of(cls, result: Result) -> Verdict:
@@ -93,7 +93,7 @@ class Verdict(BaseModel):
             level=result.level,
             max_possible_level=result.max_possible_level,
             next_level=result.next_level,
-            missing=len(result.missing),
+            missing=result.unmet_count,
         )
 
 
@@ -130,6 +130,10 @@ class ResultRecord(BaseModel):
     asked: list[str] | None = None  # facts asked (answered or skipped); None: not recorded
     skipped: list[str] | None = None
     notes: dict[str, str] = Field(default_factory=dict)
+    # The campaign open for the person when they completed (flows.campaign). Optional and
+    # without a version bump: a reader that does not know it ignores it (pydantic's default);
+    # not written when None, so a result outside a campaign is stored as before.
+    campaign: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
     @model_validator(mode="before")
     @classmethod
@@ -194,6 +198,7 @@ class ResultRecord(BaseModel):
             missing=self.verdict.missing,
             completed_at=self.completed_at,
             framework_version=self.framework_version,
+            campaign=self.campaign,
         )
 
 
@@ -209,3 +214,4 @@ class ResultSummary(BaseModel):
     missing: int
     completed_at: datetime
     framework_version: str
+    campaign: str | None = Field(default=None, exclude_if=lambda v: v is None)  # as the record

@@ -9,21 +9,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flows.inference import Result
-from framework_data.models import FactDef, Option
+from framework_data.models import FactDef, Option, Statement
 
 
 @dataclass(frozen=True)
 class Evidence:
+    """Why a question is asked: a criterion it decides, with the seed's text of its dimension as
+    the seed sets it out (`lead` and the bullet `items`; `text` is the whole text in one line)."""
+
     level: int
     dimension: str
     text: str
     rule: str
+    lead: str = ""
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class QuestionView:
+    """One question as the person sees it, worded for their specialty and answers so far
+    (flows.wording): renderers draw `question`, `help`, `options` or `statements`, never the
+    fact's templates."""
+
     fact: FactDef
+    question: str
+    help: str
     options: tuple[Option, ...]
+    statements: tuple[Statement, ...]
+    placeholder: str
+    serves: tuple[str, ...]  # names of the dimensions the answer serves
     number: int
     upper_bound: int
     evidence: tuple[Evidence, ...]

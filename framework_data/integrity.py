@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -60,6 +61,65 @@ def _check_condition(
             yield f"{path}.op: {cond.op} cannot compare the set fact {fact.id!r}"
 
 
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def placeholders(text: str) -> list[str]:
+    """The names in braces in a question or help text (`{specialty}`, `{role}`)."""
+    return _PLACEHOLDER.findall(text)
+
+
+def _check_wording(
+    fact: FactDef, facts: dict[str, FactDef], specialty_ids: list[str], path: str
+) -> Iterator[str]:
+    texts = [("question", fact.question), ("help", fact.help)]
+    texts += [(f"question_by_specialty.{k}", v) for k, v in fact.question_by_specialty.items()]
+    texts += [(f"help_by_specialty.{k}", v) for k, v in fact.help_by_specialty.items()]
+    for field, text in texts:
+        for name in placeholders(text):
+            if name != "specialty" and name not in facts:
+                yield f"{path}.{field}: {{{name}}} names neither the specialty nor a fact"
+            elif name == fact.id:
+                yield f"{path}.{field}: {{{name}}} names the fact itself"
+    for dup in _duplicates([s.id for s in fact.statements]):
+        yield f"{path}.statements: duplicate id {dup!r}"
+    for specialty in specialty_ids:
+        labels = [o.label for o in fact.options_for(specialty)] + [s.label for s in fact.statements]
+        for dup in _duplicates(labels):
+            yield f"{path}: label {dup!r} appears twice in the question for {specialty!r}"
+
+
+def _check_serves(fw: Framework) -> Iterator[str]:
+    """Each fact's `serves` is exactly the dimensions whose criteria read it."""
+    dimension_ids = {d.id for d in fw.job_category.dimensions}
+    read: dict[str, set[str]] = {f.id: set() for f in fw.facts}
+    for ind in fw.job_category.indicators:
+        for dim in ind.dimensions:
+            for crit in dim.criteria:
+                for fact_id in _condition_facts(crit.when):
+                    read.setdefault(fact_id, set()).add(dim.id)
+    for i, fact in enumerate(fw.facts):
+        unknown = [d for d in fact.serves if d not in dimension_ids]
+        if unknown:
+            yield f"facts[{i}].serves: unknown dimension(s) {unknown}"
+        elif set(fact.serves) != read[fact.id]:
+            yield (
+                f"facts[{i}].serves: {sorted(fact.serves)} but criteria of "
+                f"{sorted(read[fact.id])} read {fact.id!r}"
+            )
+
+
+def _condition_facts(cond: Condition) -> Iterator[str]:
+    """The ids of the facts a condition reads."""
+    from framework_data.models import AllOf, AnyOf
+
+    if isinstance(cond, AnyOf | AllOf):
+        for sub in cond.of:
+            yield from _condition_facts(sub)
+    else:
+        yield cond.fact
+
+
 def problems(fw: Framework) -> Iterator[str]:
     jc = fw.job_category
     facts = {f.id: f for f in fw.facts}
@@ -78,12 +138,15 @@ def problems(fw: Framework) -> Iterator[str]:
         yield f"job_category.undefined_levels: level {level} is also listed as defined"
 
     for i, fact in enumerate(fw.facts):
-        for key in fact.options_by_specialty:
-            if key not in specialty_ids:
-                yield f"facts[{i}].options_by_specialty: unknown specialty {key!r}"
+        for field in ("options_by_specialty", "question_by_specialty", "help_by_specialty"):
+            for key in getattr(fact, field):
+                if key not in specialty_ids:
+                    yield f"facts[{i}].{field}: unknown specialty {key!r}"
         for key in fact.specialties or ():
             if key not in specialty_ids:
                 yield f"facts[{i}].specialties: unknown specialty {key!r}"
+        yield from _check_wording(fact, facts, specialty_ids, f"facts[{i}]")
+    yield from _check_serves(fw)
 
     seen: Counter[tuple[str, int]] = Counter()
     for i, ind in enumerate(jc.indicators):

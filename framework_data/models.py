@@ -30,19 +30,38 @@ class Option(Frozen):
     detail: str = ""
 
 
+class Statement(Frozen):
+    """One concrete statement of a fact asked through several (see `FactDef.statements`)."""
+
+    id: Id
+    label: str
+
+
 class FactDef(Frozen):
     """A fact the interview asks for and the rules read.
 
     kinds: ``ordinal`` (options in ascending order), ``bool``, ``int`` (≥ 0),
     ``set`` (a subset of options). ``specialties`` limits a fact to some specialties;
-    ``options_by_specialty`` gives a set fact different options per specialty.
+    ``options_by_specialty`` gives a set fact different options per specialty, and
+    ``question_by_specialty`` / ``help_by_specialty`` a specialty its own wording.
+    A question or help text may name ``{specialty}`` (the specialty's name) or another fact's
+    id in braces (that fact's answer, or its label while unanswered; see flows.wording).
+
+    ``serves`` lists the dimensions whose criteria read the fact (checked by integrity).
+    A bool fact with ``statements`` is asked as those statements and is true only when every
+    one holds; the stored value stays one bool. ``placeholder`` is an int fact's example input.
     """
 
     id: Id
     kind: Literal["ordinal", "bool", "int", "set"]
     label: str
     question: str
+    question_by_specialty: dict[str, str] = Field(default_factory=dict)
     help: str = ""
+    help_by_specialty: dict[str, str] = Field(default_factory=dict)
+    serves: tuple[Id, ...] = Field(min_length=1)
+    statements: tuple[Statement, ...] = ()
+    placeholder: str = ""
     unit: str = ""
     number_kind: Literal["count", "yen"] = "count"
     options: tuple[Option, ...] = ()
@@ -57,10 +76,23 @@ class FactDef(Frozen):
             raise ValueError(f"fact {self.id!r} of kind {self.kind} needs options")
         if self.kind in ("bool", "int") and has_options:
             raise ValueError(f"fact {self.id!r} of kind {self.kind} takes no options")
+        if self.statements and self.kind != "bool":
+            raise ValueError(f"fact {self.id!r}: only a bool fact is asked through statements")
+        if self.kind == "int" and not self.placeholder:
+            raise ValueError(f"fact {self.id!r}: an int fact needs its own placeholder")
+        if self.placeholder and self.kind != "int":
+            raise ValueError(f"fact {self.id!r}: only an int fact takes a placeholder")
         return self
 
     def options_for(self, specialty: str) -> tuple[Option, ...]:
         return self.options_by_specialty.get(specialty, self.options)
+
+    def question_for(self, specialty: str) -> str:
+        """The question's template for `specialty` (placeholders not yet filled)."""
+        return self.question_by_specialty.get(specialty, self.question)
+
+    def help_for(self, specialty: str) -> str:
+        return self.help_by_specialty.get(specialty, self.help)
 
     def applies_to(self, specialty: str) -> bool:
         return self.specialties is None or specialty in self.specialties
@@ -214,6 +246,10 @@ class Knowledge(Frozen):
 
 
 class Source(Frozen):
+    """Where the framework's texts come from. `version` states only what the source document
+    itself says (its edition, or that it names none); `note` is an editorial note (what is
+    known from elsewhere), printed marked as such."""
+
     publisher: str
     title: str
     version: str
@@ -225,6 +261,7 @@ class Settings(Frozen):
 
     several_min: int = Field(default=2, ge=1)
     min_dimensions_met: int | None = Field(default=None, ge=1)  # None: every dimension
+    cumulative: bool = True  # a level needs every lower level met too (docs/rules.md)
 
 
 class JobCategory(Frozen):

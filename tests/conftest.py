@@ -14,12 +14,18 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+from hypothesis import settings
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from flows.storage.base import SessionStore
 from flows.storage.memory import MemoryStore
 from flows.storage.redis_store import RedisStore
+
+# Speed is measured by benchmarks/, not by tests: on a shared, loaded machine one example can
+# take far longer than Hypothesis's default 200 ms deadline with nothing wrong.
+settings.register_profile("itss", deadline=None)
+settings.load_profile("itss")
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

@@ -8,8 +8,8 @@ this interpreter, i.e. `.venv/bin/itss-bot`), with REDIS_URL unset and an 80-col
   console`, typing `1` (the first specialty) and `q` (pause) — it must show the first question
   and pause without Redis. The chain's `python3 -m venv .venv && .venv/bin/pip install -q .` is
   checked to be there but not run: it needs the network and a build, and `scripts/bootstrap`
-  installs this same package into `.venv` before the tests. The second block, `scripts/test`, is
-  what is running this test.
+  installs this same package into `.venv` before the tests. The `scripts/test` block is what is
+  running this test; the docker block is checked in tests/bot/test_deploy_files.py.
 - "The command line", the `console` block: every `$ itss-bot …` line (`evaluate
   docs/examples/so-level3.yaml`, the same with `--json | head -5`, `lookup SO レベル4 SLA
   --limit 1`), comparing the output with the lines shown under it, line by line (trailing spaces

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import ids
 from bot.blocks.common import (
+    MAX_CONTEXT_TEXT,
     Block,
     actions,
     button,
@@ -18,8 +19,10 @@ from bot.blocks.common import (
 )
 from flows.interview import Interview
 from flows.session import InterviewSession, Phase
-from flows.views import QuestionView, ReviewView, View
+from flows.views import Evidence, QuestionView, ReviewView, View
 from framework_data.models import Framework
+
+MAX_EVIDENCE = 6  # criteria shown under a question; the context block holds 10 elements
 
 
 def _controls(session: InterviewSession, *, skip_fact: str | None = None) -> Block:
@@ -50,93 +53,91 @@ def specialty_choice(framework: Framework, session: InterviewSession) -> list[Bl
     ]
 
 
-def question(q: QuestionView, session: InterviewSession, error: str = "") -> list[Block]:
+def _evidence(e: Evidence) -> str:
+    """A criterion the answer decides, with its dimension's seed text as `/itss level` shows it:
+    the lead, then one bullet per item."""
+    lines = [f"*レベル{e.level} {e.dimension}*: {e.rule}", e.lead or e.text]
+    lines += [f"• {item}" for item in e.items]
+    return "\n".join(lines)
+
+
+def _evidence_block(q: QuestionView) -> Block:
+    # One element per criterion (a context holds up to 10, each within Slack's text limit).
+    heading = "この回答で判定する基準（ITSS 達成度指標）"
+    texts = [heading, *(_evidence(e) for e in q.evidence[:MAX_EVIDENCE])]
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(t, MAX_CONTEXT_TEXT)} for t in texts],
+    }
+
+
+def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
+    """The answer elements: buttons, checkboxes (options or statements) or a number input."""
     fact = q.fact
+    ref = ids.Ref(session.id, session.step, fact.id)
+    if q.statements or fact.kind == "set":
+        checks = [option(st.label, st.id) for st in q.statements] or [
+            option(o.label, o.id, o.detail) for o in q.options
+        ]
+        submit = "決定（当てはまるものがなければそのまま）"
+        return [
+            actions(
+                {"type": "checkboxes", "action_id": ids.SET_CHECKS, "options": checks},
+                block_id="set",
+            ),
+            actions(button(submit, ids.SET_SUBMIT, ref.encode(), "primary"), block_id="set_submit"),
+        ]
+    if fact.kind == "bool":
+        yes = ids.Ref(session.id, session.step, "はい").encode()
+        no = ids.Ref(session.id, session.step, "いいえ").encode()
+        return [
+            actions(
+                button("はい", f"{ids.ANSWER}:0", yes, "primary"),
+                button("いいえ", f"{ids.ANSWER}:1", no),
+                block_id="answer",
+            )
+        ]
+    if fact.kind == "ordinal":
+        buttons = [
+            button(o.label, f"{ids.ANSWER}:{i}", ids.Ref(session.id, session.step, o.id).encode())
+            for i, o in enumerate(q.options)
+        ]
+        blocks = [actions(*buttons, block_id="answer")]
+        details = [f"*{o.label}*: {o.detail}" for o in q.options if o.detail]
+        if details:
+            blocks.append(context("\n".join(details)))
+        return blocks
+    label = fact.label + (f"（{fact.unit}）" if fact.unit else "")
+    return [
+        {
+            "type": "input",
+            "block_id": f"number:{ref.encode()}",
+            "dispatch_action": True,
+            "label": {"type": "plain_text", "text": clip(label, 2000)},
+            "element": {
+                "type": "plain_text_input",
+                "action_id": ids.NUMBER,
+                "placeholder": {"type": "plain_text", "text": clip(q.placeholder, 150)},
+                "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+            },
+        }
+    ]
+
+
+def question(q: QuestionView, session: InterviewSession, error: str = "") -> list[Block]:
+    serves = f"　観点: {'・'.join(q.serves)}" if q.serves else ""
     blocks: list[Block] = [
-        context(f"質問 {q.number} / ≤{q.upper_bound}"),
-        section(f"*{escape(fact.question)}*" + (f"\n{escape(fact.help)}" if fact.help else "")),
+        context(f"質問 {q.number} / ≤{q.upper_bound}{serves}"),
+        section(f"*{escape(q.question)}*" + (f"\n{escape(q.help)}" if q.help else "")),
     ]
     if q.evidence:
-        lines = [
-            f"*レベル{e.level} {e.dimension}*: {e.rule}\n　{clip(e.text, 160)}"
-            for e in q.evidence[:6]
-        ]
-        blocks.append(context("この回答で判定する基準（ITSS 達成度指標）\n" + "\n".join(lines)))
+        blocks.append(_evidence_block(q))
     if q.previous is not None:
         blocks.append(context(f"前回の回答: {escape(q.previous)}"))
     if error:
         blocks.append(section(f":warning: {escape(error)}"))
-    ref = ids.Ref(session.id, session.step, fact.id)
-    if fact.kind == "bool":
-        blocks.append(
-            actions(
-                button(
-                    "はい",
-                    f"{ids.ANSWER}:0",
-                    ids.Ref(session.id, session.step, "はい").encode(),
-                    "primary",
-                ),
-                button(
-                    "いいえ",
-                    f"{ids.ANSWER}:1",
-                    ids.Ref(session.id, session.step, "いいえ").encode(),
-                ),
-                block_id="answer",
-            )
-        )
-    elif fact.kind == "ordinal":
-        blocks.append(
-            actions(
-                *[
-                    button(
-                        o.label,
-                        f"{ids.ANSWER}:{i}",
-                        ids.Ref(session.id, session.step, o.id).encode(),
-                    )
-                    for i, o in enumerate(q.options)
-                ],
-                block_id="answer",
-            )
-        )
-        details = [f"*{o.label}*: {o.detail}" for o in q.options if o.detail]
-        if details:
-            blocks.append(context("\n".join(details)))
-    elif fact.kind == "set":
-        blocks.append(
-            actions(
-                {
-                    "type": "checkboxes",
-                    "action_id": ids.SET_CHECKS,
-                    "options": [option(o.label, o.id, o.detail) for o in q.options],
-                },
-                block_id="set",
-            )
-        )
-        blocks.append(
-            actions(
-                button("決定（該当なしはそのまま）", ids.SET_SUBMIT, ref.encode(), "primary"),
-                block_id="set_submit",
-            )
-        )
-    else:
-        blocks.append(
-            {
-                "type": "input",
-                "block_id": f"number:{ref.encode()}",
-                "dispatch_action": True,
-                "label": {
-                    "type": "plain_text",
-                    "text": clip(fact.label + (f"（{fact.unit}）" if fact.unit else ""), 2000),
-                },
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": ids.NUMBER,
-                    "placeholder": {"type": "plain_text", "text": "例: 12 / １２人 / 1億5千万円"},
-                    "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
-                },
-            }
-        )
-    blocks.append(_controls(session, skip_fact=fact.id if q.can_skip else None))
+    blocks += _choices(q, session)
+    blocks.append(_controls(session, skip_fact=q.fact.id if q.can_skip else None))
     return blocks
 
 
@@ -149,7 +150,7 @@ def review(r: ReviewView, session: InterviewSession, framework: Framework) -> li
     lines, preview = r.answers, r.preview
     blocks: list[Block] = [
         header("回答の確認"),
-        section(f"判定（見込み）: *{preview.specialty_name} レベル {preview.level}*"),
+        section(f"判定（見込み）: *{preview.specialty_name} {preview.level_name}*"),
     ]
     for i, line in enumerate(lines[:35]):
         blocks.append(
@@ -211,7 +212,7 @@ def screen(
     if live and (view is None or view.step != session.step):  # none, or another screen's
         view = interview.view(session)
     if session.state is Phase.ASKING and isinstance(view, QuestionView):
-        return f"質問 {view.number}: {view.fact.question}", question(view, session, error)
+        return f"質問 {view.number}: {view.question}", question(view, session, error)
     if session.state is Phase.REVIEWING and isinstance(view, ReviewView):
         return "回答の確認", review(view, session, interview.framework)
     if session.state is Phase.PAUSED:

@@ -101,5 +101,6 @@ def level_blocks(framework: Framework, specialty: str, level: int) -> list[Block
         blocks += split_sections(
             [f"*{dim.name}*", dim.lead or dim.text, *([items] if items else [])]
         )
-    blocks.append(context(f"出典: {framework.source.title}（{framework.source.version}）"))
+    source = framework.source
+    blocks.append(context(f"出典: {source.title}（{source.version}）\n{source.note}".strip()))
     return blocks

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.blocks.common import Block, header, section, split_sections
 from bot.blocks.result import completed_date
+from flows.explain import level_name
 from flows.session import InterviewSession, ResultRecord
 from framework_data.models import Framework
 
@@ -28,7 +29,7 @@ def status_blocks(
         blocks.append(section("進行中のインタビューはありません。`/itss start` で始められます。"))
     if latest:
         lines = ["*最新の結果*"] + [
-            f"• {framework.specialty(r.specialty).name}: レベル {r.verdict.level}"
+            f"• {framework.specialty(r.specialty).name}: {level_name(r.verdict.level)}"
             f"（{completed_date(r)}、不足 {r.verdict.missing} 項目）"
             for r in latest
         ]

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.blocks.common import Block, divider, header, paginate, section, split_sections
+from flows.explain import level_name
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,17 @@ class TeamRow:
     missing: str
 
 
+def _level(level: str) -> str:
+    """「レベル 3」; 「レベル 1 に未到達」 for 0; 「レベル -」 when there is no result."""
+    return level_name(int(level)) if level.isdigit() else f"レベル {level}"
+
+
 def team_messages(rows: Sequence[TeamRow]) -> list[list[Block]]:
     """The team summary split into messages within Slack's block and text limits."""
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("完了", "回答中", "未着手")}
     summary = "、".join(f"{k} {v} 人" for k, v in counts.items())
     lines = [
-        f"<@{r.user}> | {r.specialty} | レベル {r.level} | {r.date} | {r.status} | 不足 {r.missing}"
+        f"<@{r.user}> | {r.specialty} | {_level(r.level)} | {r.date} | {r.status} | 不足 {r.missing}"
         for r in rows
     ]
     blocks: list[Block] = [

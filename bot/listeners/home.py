@@ -1,4 +1,4 @@
-"""App Home and DM messages: registration only; bot/home.py renders and publishes."""
+"""App Home: registration only; bot/home.py renders and publishes."""
 
 from __future__ import annotations
 
@@ -18,11 +18,6 @@ def home_opened(ctx: BotContext, event: dict[str, Any], body: dict[str, Any]) ->
     ctx.defer(publish_home, ctx, PersonKey(team=body["team_id"], user=event["user"]))
 
 
-def ignore_messages() -> None:
-    """DM text is not an answer channel; the buttons and inputs are."""
-
-
 def register(app: App, ctx: BotContext) -> None:
     # Bolt injects listener arguments by name; `ctx` is bound first, positionally.
     app.event("app_home_opened")(functools.partial(home_opened, ctx))
-    app.event("message")(ignore_messages)

@@ -2,8 +2,9 @@
 
 One Protocol per concern: `InterviewStore` (interviews in progress and their results),
 `RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
-`flows.outbox.OutboxStore` (messages that must arrive); `SessionStore` is all of them, which
-is what the app is given. Beside them: the errors every backend raises, the checks both
+`CampaignStore` (campaigns and who they cover), `flows.outbox.OutboxStore` (messages that
+must arrive) and `flows.audit.AuditStore` (who did what, when); `SessionStore` is all of them,
+which is what the app is given. Beside them: the errors every backend raises, the checks both
 backends apply before writing, and the default lifetimes of what expires.
 """
 
@@ -14,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from flows.audit import AuditStore
+from flows.campaign import Campaign, Membership, StartPlan, Submission
 from flows.outbox import Delivery, OutboxStore
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
 
@@ -134,7 +137,7 @@ class InterviewStore(Protocol):
         otherwise (also when there is none) StaleWriteError. Results stay."""
         ...
 
-    def complete(
+    def complete(  # noqa: PLR0913 - the completion and what it writes with it, by name
         self,
         session: InterviewSession,
         record: ResultRecord,
@@ -142,13 +145,16 @@ class InterviewStore(Protocol):
         expected_step: int,
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
+        submissions: Sequence[Submission] = (),
     ) -> None:
         """Atomically: CAS-check the session, delete it, append `record` to the person's
         history, make it their latest result for its specialty and their summary (what
         `summaries` reads) and queue `deliveries` in
         the person's outbox, claimed by the caller until `lease_until` (epoch seconds) so
         it sends them at once; if it does not, any drain sends them after that. The person
-        is put in the outbox index before (never after) the deliveries are written.
+        is put in the outbox index before (never after) the deliveries are written. Each of
+        `submissions` stores the person's membership of a campaign as submitted and removes
+        its reminders (`Submission.cancel`) from the person's outbox, in the same step.
 
         ValueError (nothing written) when `record` is not of the session's person;
         StaleWriteError when the session is not at `expected_step` — unless this very
@@ -175,7 +181,8 @@ class InterviewStore(Protocol):
         ...
 
     def forget(self, key: PersonKey) -> None:
-        """Delete everything stored about the person (session, history, latest, summary, outbox,
+        """Delete everything stored about the person (session, history, latest, summary,
+        campaign memberships, outbox,
         their own roster row as a member; rows naming them as a manager stay). Idempotent:
         deleting what is not there is no error, so a retry after StoreUnavailableError
         completes it."""
@@ -202,6 +209,46 @@ class RosterStore(Protocol):
         ...
 
 
+class CampaignStore(Protocol):
+    """Campaigns per workspace (never expiring; a name is used once) and each covered
+    person's membership, stored under the person. An invalid team id raises ValueError;
+    StoreUnavailableError when the backend cannot be reached. A stored value that cannot be
+    read is left out (and logged)."""
+
+    def start_campaign(self, campaign: Campaign, plan: StartPlan) -> bool:
+        """Atomically store the campaign, each membership of `plan` and queue its deliveries
+        in each person's outbox, due at `plan.due_at` (the outbox index written before).
+        False, writing nothing, when the workspace already has a campaign of that name. On
+        Redis Cluster atomic per person, not for the whole start (docs/storage.md)."""
+        ...
+
+    def campaign_named(self, team: str, name: str) -> Campaign | None: ...
+
+    def campaign_by_id(self, team: str, campaign_id: str) -> Campaign | None: ...
+
+    def campaigns(self, team: str) -> list[Campaign]:
+        """Every campaign of the workspace, oldest first."""
+        ...
+
+    def close_campaign(self, campaign: Campaign) -> None:
+        """Store `campaign` (closed) over the stored one of its id."""
+        ...
+
+    def memberships(self, key: PersonKey) -> dict[str, Membership]:
+        """The person's memberships by campaign id."""
+        ...
+
+    def campaign_memberships(
+        self, team: str, campaign_id: str, users: Sequence[str]
+    ) -> dict[str, Membership]:
+        """The memberships of one campaign of many people, by user id (one round trip)."""
+        ...
+
+    def open_memberships(self, key: PersonKey) -> list[tuple[Campaign, Membership]]:
+        """The open campaigns covering the person, with their membership of each."""
+        ...
+
+
 class EventStore(Protocol):
     """Slack delivers an event again when our ack was late; a claim makes us handle it once."""
 
@@ -212,13 +259,20 @@ class EventStore(Protocol):
         ...
 
 
-class SessionStore(InterviewStore, RosterStore, EventStore, Protocol):
-    """Everything the bot remembers: interviews and results, the roster, event claims, and
-    (`outbox`) the messages that must arrive."""
+class SessionStore(InterviewStore, RosterStore, CampaignStore, EventStore, Protocol):
+    """Everything the bot remembers: interviews and results, the roster, campaigns, event
+    claims, (`outbox`) the messages that must arrive and (`audit`) the audit log per
+    workspace."""
 
     @property
     def outbox(self) -> OutboxStore:
         """Pending deliveries per person; `complete` writes to it in the same atomic step."""
+        ...
+
+    @property
+    def audit(self) -> AuditStore:
+        """The append-only audit log per workspace (flows.audit); `forget` leaves it as it is:
+        its events hold no content of the person."""
         ...
 
     def ping(self) -> None:

@@ -3,7 +3,8 @@
 Used by the terminal console without REDIS_URL and by tests. Sessions expire
 `session_ttl_seconds` after their last save (measured with the injected `clock`, seconds as a
 float, `time.monotonic` by default); results and rosters never expire; event ids expire after
-the ttl given to `claim_event`. Nothing survives the process.
+the ttl given to `claim_event`; audit events are trimmed after `audit_retention_seconds` (by the
+wall clock). Nothing survives the process.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
+from flows.audit import DEFAULT_RETENTION_DAYS
+from flows.campaign import Submission
 from flows.outbox import Delivery
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
@@ -23,6 +26,8 @@ from flows.storage.base import (
     check_team,
     latest_summary,
 )
+from flows.storage.memory_audit import MemoryAudit
+from flows.storage.memory_campaigns import MemoryCampaigns
 from flows.storage.memory_outbox import MemoryOutbox
 
 _SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
@@ -34,7 +39,7 @@ def _person(key: PersonKey) -> _Person:
     return (key.team, key.user)
 
 
-class MemoryStore:
+class MemoryStore(MemoryCampaigns):
     """SessionStore in a dict. Thread-safe; callers never share objects with the store."""
 
     def __init__(
@@ -42,6 +47,7 @@ class MemoryStore:
         *,
         session_ttl_seconds: int = DEFAULT_SESSION_TTL,
         clock: Callable[[], float] = time.monotonic,
+        audit_retention_seconds: int = DEFAULT_RETENTION_DAYS * 86400,
     ) -> None:
         if session_ttl_seconds < 1:
             raise ValueError("session_ttl_seconds must be at least 1")
@@ -55,6 +61,8 @@ class MemoryStore:
         self._events: dict[str, float] = {}  # event id → expiry
         self._writes = 0
         self.outbox = MemoryOutbox(self._lock)
+        self.audit = MemoryAudit(self._lock, retention_seconds=audit_retention_seconds)
+        self._init_campaigns()
 
     # ----------------------------------------------------------------- helpers (lock held)
 
@@ -108,7 +116,7 @@ class MemoryStore:
                 )
             del self._sessions[person]
 
-    def complete(
+    def complete(  # noqa: PLR0913 - the completion and what it writes with it, by name
         self,
         session: InterviewSession,
         record: ResultRecord,
@@ -116,6 +124,7 @@ class MemoryStore:
         expected_step: int,
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
+        submissions: Sequence[Submission] = (),
     ) -> None:
         check_completion(session, record)
         copy = record.model_copy(deep=True)
@@ -139,6 +148,7 @@ class MemoryStore:
                 claimed=True,
                 announce_at=record.completed_at.timestamp(),
             )
+            self.submit_locked(person, submissions)
 
     # ----------------------------------------------------------------- results
 
@@ -174,6 +184,7 @@ class MemoryStore:
             self._history.pop(person, None)
             self._latest.pop(person, None)
             self.outbox.forget_locked(person)
+            self.forget_memberships_locked(person)
             roster = self._rosters.get(key.team)
             if roster is not None:
                 roster.pop(key.user, None)

@@ -66,6 +66,13 @@ class MemoryOutbox:
                 continue
             box.pending[d.id] = _Entry(d, due, 1 if claimed else 0, claimed)
 
+    def cancel_locked(self, person: _Person, ids: Sequence[str]) -> None:
+        """Remove pending deliveries (a campaign's reminders, once the person submitted)."""
+        box = self._boxes.get(person)
+        if box is not None:
+            for delivery_id in ids:
+                box.pending.pop(delivery_id, None)
+
     def forget_locked(self, person: _Person) -> None:
         self._boxes.pop(person, None)
 

@@ -5,15 +5,21 @@ person share the Redis Cluster hash tag `{T:U}` (session, history, latest, summa
 multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `{T}`:
 
     P:{T:U}:session   HASH  step → "12", data → InterviewSession JSON, op → id of the save
-                            that wrote it, v → the writer's schema_version, sp → the
-                            specialty ("" before it is chosen). Expires
+                            that wrote it, v → the writer's schema_version. Expires
                             session_ttl_seconds (30 days) after the last save.
     P:{T:U}:history   LIST  ResultRecord JSON, oldest first (RPUSH). Never expires.
     P:{T:U}:latest    HASH  specialty → ResultRecord JSON. Never expires.
-    P:{T:U}:summary   STRING  ResultSummary JSON of the latest result. Never expires.
+    P:{T:U}:summary   HASH  r → ResultSummary JSON of the latest result ("" = none yet),
+                            open → "expires_ms|specialty" while an interview is in
+                            progress. Never expires.
     P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
+    P:{T}:audit       STREAM  e → AuditEvent JSON, one entry per event; trimmed by MINID to
+                            AUDIT_RETENTION_DAYS (flows.storage.redis_audit).
     P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
     P:{T:U}:outbox…   the person's outbox and P:outbox:index: see flows.storage.redis_outbox
+    P:{T:U}:campaigns HASH  campaign id → Membership JSON. Never expires (erased by forget).
+    P:{T}:campaigns   HASH  campaign id → Campaign JSON. Never expires.
+    P:{T}:campaign-names HASH  campaign name → campaign id (a name is used once). Never expires.
 """
 
 from __future__ import annotations
@@ -53,6 +59,19 @@ class RedisKeys:
     def roster_key(self, team: str) -> str:
         """ValueError for an invalid team id: it would break the hash tag."""
         return f"{self.prefix}:{{{check_team(team)}}}:roster"
+
+    def audit_key(self, team: str) -> str:
+        """ValueError for an invalid team id; the roster's hash tag, the workspace's."""
+        return f"{self.prefix}:{{{check_team(team)}}}:audit"
+
+    def membership_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:campaigns"
+
+    def campaigns_key(self, team: str) -> str:
+        return f"{self.prefix}:{{{check_team(team)}}}:campaigns"
+
+    def campaign_names_key(self, team: str) -> str:
+        return f"{self.prefix}:{{{check_team(team)}}}:campaign-names"
 
     def event_key(self, event_id: str) -> str:
         return f"{self.prefix}:event:{event_id}"

@@ -2,12 +2,14 @@
 RedisStore (which writes them, in its COMPLETE script).
 
 A person's history is a list of ResultRecord JSON, their latest results a hash by specialty,
-their summary one small ResultSummary JSON string; a team summary reads the summaries and two
-fields of each session hash, not the records (docs/storage.md#results).
+their summary a small hash (`r`: the ResultSummary JSON of the latest result, `open`: the
+interview in progress); a team summary reads the summaries, not the records
+(docs/storage.md#results).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -67,82 +69,86 @@ class RedisResults(RedisRoster):
         return out, unreadable
 
     def summaries(self, team: str, users: Sequence[str]) -> dict[str, MemberSummary]:
-        """One pipelined round trip of 2 small commands per user (`GET summary`,
-        `HMGET session step sp`), however many users. Data of the first releases has no
-        summary (or no `sp`): those people's latest results (or session data) are read in one
-        more pipeline, and a summary made from them is stored (`SET NX`, never over one a
-        completion wrote meanwhile) so the next read needs none (docs/storage.md#migrations)."""
+        """One pipelined round trip of one small command per user (`HMGET summary r open`),
+        however many users. People without `r` — their results are all the previous
+        release's, or they have none — have their latest results and session read in one more
+        pipeline; the summary made from them is stored (`HSETNX`, never over one a completion
+        wrote meanwhile; "" for "no result yet") so the next read needs none
+        (docs/storage.md#migrations)."""
         keys = [PersonKey(team=team, user=user) for user in dict.fromkeys(users)]
         if not keys:
             return {}
         pipe = self.client.pipeline(transaction=False)
         for key in keys:
-            pipe.get(self.summary_key(key))
-            pipe.hmget(self.session_key(key), ["step", "sp"])
+            pipe.hmget(self.summary_key(key), ["r", "open"])
         with self._reachable():
             replies: list[Any] = pipe.execute()
+        now_ms = time.time() * 1000
         out: dict[str, MemberSummary] = {}
-        no_summary: list[PersonKey] = []
-        no_specialty: list[PersonKey] = []
-        for i, key in enumerate(keys):
-            raw, (step, specialty) = replies[2 * i], replies[2 * i + 1]
-            unreadable: tuple[str, ...] = ()
-            latest = None
+        older: list[tuple[PersonKey, bool]] = []
+        for key, (raw, opened) in zip(keys, replies, strict=True):
+            member = MemberSummary(**_open(opened, now_ms))
             if raw is None:
-                no_summary.append(key)
-            else:
-                where = self.summary_key(key)
+                older.append((key, opened is not None))
+            elif raw:
+                where = f"{self.summary_key(key)} (r)"
                 latest = read_or_skip(_SUMMARY, raw, where, "ResultSummary", SUMMARY_VERSION)
                 unreadable = () if latest is not None else (where,)
-            if step is not None and specialty is None:
-                no_specialty.append(key)  # a session saved by the first releases
-            out[key.user] = MemberSummary(
-                latest=latest,
-                in_progress=step is not None,
-                specialty_in_progress=text(specialty) or None if specialty is not None else None,
-                unreadable=unreadable,
-            )
-        if no_summary or no_specialty:
-            self._summaries_of_older_data(out, no_summary, no_specialty)
+                member = replace(member, latest=latest, unreadable=unreadable)
+            out[key.user] = member
+        if older:
+            self._summaries_of_older_data(out, older)
         return out
 
     def _summaries_of_older_data(
-        self,
-        out: dict[str, MemberSummary],
-        no_summary: Sequence[PersonKey],
-        no_specialty: Sequence[PersonKey],
+        self, out: dict[str, MemberSummary], older: Sequence[tuple[PersonKey, bool]]
     ) -> None:
-        """Complete `out` from what the first releases stored: latest results for those
-        without a summary (stored as their summary), session data for sessions without `sp`."""
+        """Complete `out` for people without a stored summary from their latest results and,
+        where no summary says so (`open`), their session; store the summaries made."""
         pipe = self.client.pipeline(transaction=False)
-        for key in no_summary:
+        for key, _ in older:
             pipe.hgetall(self.latest_key(key))
-        for key in no_specialty:
             pipe.hget(self.session_key(key), "data")
         with self._reachable():
             replies: list[Any] = pipe.execute()
-        made: dict[PersonKey, ResultSummary] = {}
-        for key, raws in zip(no_summary, replies, strict=False):
+        made: dict[PersonKey, str] = {}
+        for i, (key, opened) in enumerate(older):
+            raws, raw = replies[2 * i], replies[2 * i + 1]
             records, unreadable = self._latest(self.latest_key(key), raws)
             summary = latest_summary(records.values())
-            if summary is not None and not unreadable:
-                made[key] = summary
-            out[key.user] = replace(out[key.user], latest=summary, unreadable=tuple(unreadable))
-        for key, raw in zip(no_specialty, replies[len(no_summary) :], strict=True):
-            where = f"{self.session_key(key)} (data)"
-            member = out[key.user]
-            session = (
-                None if raw is None else read_or_skip(_SESSION, raw, where, "InterviewSession")
-            )
-            if raw is None:  # gone since the first read
-                out[key.user] = replace(member, in_progress=False)
-            elif session is None:
-                out[key.user] = replace(member, unreadable=(where, *member.unreadable))
-            else:
-                out[key.user] = replace(member, specialty_in_progress=session.specialty)
+            member = replace(out[key.user], latest=summary, unreadable=tuple(unreadable))
+            if not opened and raw is not None:  # a session saved by the previous release
+                where = f"{self.session_key(key)} (data)"
+                session = read_or_skip(_SESSION, raw, where, "InterviewSession")
+                if session is None:
+                    member = replace(
+                        member, in_progress=True, unreadable=(where, *member.unreadable)
+                    )
+                else:
+                    member = replace(
+                        member, in_progress=True, specialty_in_progress=session.specialty
+                    )
+            out[key.user] = member
+            if not unreadable and (opened or raw is None):  # else: until the session's next save
+                made[key] = "" if summary is None else summary.model_dump_json()
         if made:
             pipe = self.client.pipeline(transaction=False)
-            for key, summary in made.items():
-                pipe.set(self.summary_key(key), summary.model_dump_json(), nx=True)
+            for key, value in made.items():
+                pipe.hsetnx(self.summary_key(key), "r", value)
             with self._reachable():
                 pipe.execute()
+
+
+def open_field(specialty: str | None, expires_at: float) -> str:
+    """The summary's `open` field of an interview in progress: when its session expires
+    (epoch ms) and its specialty ("" before one is chosen)."""
+    return f"{int(expires_at * 1000)}|{specialty or ''}"
+
+
+def _open(value: str | None, now_ms: float) -> dict[str, Any]:
+    if not value:
+        return {}
+    expires, _, specialty = value.partition("|")
+    if not expires.isdigit() or int(expires) <= now_ms:  # the session has expired
+        return {}
+    return {"in_progress": True, "specialty_in_progress": specialty or None}

@@ -44,12 +44,12 @@ UNAVAILABLE = (
 
 CLUSTER_SCHEME = "redis+cluster://"
 
-# KEYS[1] session; ARGV: expected step ("" = must be absent), new step, data, ttl, op id,
-# schema version of the writer, specialty ("" = not chosen yet; field `sp`, what a team
-# summary reads instead of the data). 1 = written; 2 = this very save was already written
-# (redis-py resent it after the connection dropped before the reply came); 0 = stale; 3 = the
-# stored session was written by a newer version (field `v`), which an older writer never
-# replaces.
+# KEYS[1] session, KEYS[2] summary; ARGV: expected step ("" = must be absent), new step,
+# data, ttl, op id, schema version of the writer, the summary's `open` field (when the session
+# expires and its specialty: what a team summary reads instead of the data). 1 = written; 2 =
+# this very save was already written (redis-py resent it after the connection dropped before
+# the reply came); 0 = stale; 3 = the stored session was written by a newer version (field
+# `v`), which an older writer never replaces.
 SAVE = """
 local cur = redis.call('HGET', KEYS[1], 'step')
 local ok
@@ -59,17 +59,19 @@ if not ok then
   return 0
 end
 if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > tonumber(ARGV[6]) then return 3 end
-redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5], 'v', ARGV[6],
-  'sp', ARGV[7])
+redis.call('HSET', KEYS[1], 'step', ARGV[2], 'data', ARGV[3], 'op', ARGV[5], 'v', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('HSET', KEYS[2], 'open', ARGV[7])
 return 1
 """
 
 # KEYS[1] session, KEYS[2] history, KEYS[3] latest, KEYS[4] summary, KEYS[5..8] the
-# person's outbox (outbox, due, sent, failed: flows.storage.redis_outbox); ARGV: expected
-# step, record, specialty, session schema version, record schema version, summary, delivery
-# count, then (id, json, due ms) per delivery, queued as claimed by the writer (attempt 1) so
-# it sends them at once. 2 = already completed with this very record (a retry); a second
+# person's outbox (outbox, due, sent, failed: flows.storage.redis_outbox), KEYS[9] the
+# person's campaign memberships; ARGV: expected step, record, specialty, session schema
+# version, record schema version, summary, delivery count, then (id, json, due ms) per
+# delivery, queued as claimed by the writer (attempt 1) so it sends them at once; then the
+# campaign submissions: their count, and per submission the campaign id, the membership
+# JSON, how many reminder ids to cancel and those ids (removed from the outbox). 2 = already completed with this very record (a retry); a second
 # RPUSH would duplicate it. 3 = the session is a newer version's. A `latest` entry or a
 # summary of a newer version is kept (the record still joins the history).
 COMPLETE = (
@@ -90,18 +92,31 @@ redis.call('RPUSH', KEYS[2], ARGV[2])
 if version(redis.call('HGET', KEYS[3], ARGV[3])) <= tonumber(ARGV[5]) then
   redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
 end
-if version(redis.call('GET', KEYS[4])) <= version(ARGV[6]) then
-  redis.call('SET', KEYS[4], ARGV[6])
+if version(redis.call('HGET', KEYS[4], 'r')) <= version(ARGV[6]) then
+  redis.call('HSET', KEYS[4], 'r', ARGV[6])
 end
+redis.call('HDEL', KEYS[4], 'open')
 enqueue(5, 8, tonumber(ARGV[7]), 1)
+local p = 8 + 3 * tonumber(ARGV[7])
+for _ = 1, tonumber(ARGV[p] or '0') do
+  redis.call('HSET', KEYS[9], ARGV[p + 1], ARGV[p + 2])
+  local n = tonumber(ARGV[p + 3])
+  for j = 1, n do
+    local id = ARGV[p + 3 + j]
+    redis.call('HDEL', KEYS[5], id, id .. '#n', id .. '#u')
+    redis.call('ZREM', KEYS[6], id)
+  end
+  p = p + 4 + n
+end
 return 1
 """
 )
 
-# KEYS[1] session; ARGV: expected step.
+# KEYS[1] session, KEYS[2] summary; ARGV: expected step.
 DELETE = """
 if redis.call('HGET', KEYS[1], 'step') ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
+redis.call('HDEL', KEYS[2], 'open')
 return 1
 """
 

@@ -1,7 +1,8 @@
 """The Redis SessionStore: compare-and-set Lua scripts, one round trip per operation.
 
 Here are the interviews and results (InterviewStore); the roster and event claims are in
-`flows.storage.redis_roster`, the outbox in `flows.storage.redis_outbox`, the key names in
+`flows.storage.redis_roster`, the outbox in `flows.storage.redis_outbox`, the audit log in
+`flows.storage.redis_audit`, the key names in
 `flows.storage.redis_keys`, the scripts and the client configuration in
 `flows.storage.redis_scripts`.
 
@@ -14,6 +15,7 @@ the keys, the scripts and the round trips.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 
@@ -21,6 +23,8 @@ import redis
 from redis.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisClusterException
 
+from flows.audit import DEFAULT_RETENTION_DAYS
+from flows.campaign import Submission
 from flows.outbox import Delivery
 from flows.session import (
     RECORD_VERSION,
@@ -37,9 +41,11 @@ from flows.storage.base import (
     UnreadableRecordError,
     check_completion,
 )
+from flows.storage.redis_audit import RedisAudit
+from flows.storage.redis_campaigns import RedisCampaigns
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
-from flows.storage.redis_results import RedisResults
+from flows.storage.redis_results import RedisResults, open_field
 from flows.storage.redis_scripts import (
     CLAIM,
     CLUSTER_SCHEME,
@@ -58,7 +64,7 @@ _SUMMARY = ResultSummary.model_validate_json
 CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
-class RedisStore(RedisResults):
+class RedisStore(RedisResults, RedisCampaigns):
     """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
     share one server, the Lua scripts make every session change a compare-and-set. Its key
     names are RedisKeys's (`store.session_key(person)`), shared with its `outbox`."""
@@ -69,6 +75,7 @@ class RedisStore(RedisResults):
         *,
         session_ttl_seconds: int = DEFAULT_SESSION_TTL,
         prefix: str = "itss",
+        audit_retention_seconds: int = DEFAULT_RETENTION_DAYS * 86400,
     ) -> None:
         if session_ttl_seconds < 1:
             raise ValueError("session_ttl_seconds must be at least 1")
@@ -81,6 +88,10 @@ class RedisStore(RedisResults):
         self._delete = client.register_script(DELETE)
         self._claim = client.register_script(CLAIM)
         self.outbox = RedisOutbox(client, self, self._reachable)
+        self.audit = RedisAudit(
+            client, self, self._reachable, retention_seconds=audit_retention_seconds
+        )
+        self._register_campaign_scripts()
 
     @classmethod
     def from_url(
@@ -89,6 +100,7 @@ class RedisStore(RedisResults):
         *,
         session_ttl_seconds: int = DEFAULT_SESSION_TTL,
         prefix: str = "itss",
+        audit_retention_seconds: int = DEFAULT_RETENTION_DAYS * 86400,
     ) -> RedisStore:
         """A store on a new client (`client_options()`) for redis://, rediss:// or unix://
         URLs, connecting lazily: a server that is down shows at the first call.
@@ -101,9 +113,19 @@ class RedisStore(RedisResults):
                 )
             except (RedisClusterException, *UNAVAILABLE) as exc:
                 raise StoreUnavailableError(url, f"{type(exc).__name__}: {exc}") from exc
-            return cls(cluster, session_ttl_seconds=session_ttl_seconds, prefix=prefix)
+            return cls(
+                cluster,
+                session_ttl_seconds=session_ttl_seconds,
+                prefix=prefix,
+                audit_retention_seconds=audit_retention_seconds,
+            )
         client = redis.Redis.from_url(url, **client_options())
-        return cls(client, session_ttl_seconds=session_ttl_seconds, prefix=prefix)
+        return cls(
+            client,
+            session_ttl_seconds=session_ttl_seconds,
+            prefix=prefix,
+            audit_retention_seconds=audit_retention_seconds,
+        )
 
     def close(self) -> None:
         """Close the client's connections (also those of a client passed in)."""
@@ -124,6 +146,7 @@ class RedisStore(RedisResults):
 
     def save(self, session: InterviewSession, *, expected_step: int | None) -> None:
         name = self.session_key(session.key)
+        expires = time.time() + self.session_ttl_seconds
         args = [
             "" if expected_step is None else str(expected_step),
             str(session.step),
@@ -131,10 +154,10 @@ class RedisStore(RedisResults):
             str(self.session_ttl_seconds),
             uuid.uuid4().hex,
             str(SESSION_VERSION),
-            session.specialty or "",
+            open_field(session.specialty, expires),
         ]
         with self._reachable():
-            status = self._save(keys=[name], args=args)
+            status = self._save(keys=[name, self.summary_key(session.key)], args=args)
         if status == 3:
             raise StaleWriteError(f"{name} was written by a newer version; not replaced")
         if status == 0:
@@ -147,11 +170,11 @@ class RedisStore(RedisResults):
     def delete_session(self, key: PersonKey, *, expected_step: int) -> None:
         name = self.session_key(key)
         with self._reachable():
-            status = self._delete(keys=[name], args=[str(expected_step)])
+            status = self._delete(keys=[name, self.summary_key(key)], args=[str(expected_step)])
         if status == 0:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
-    def complete(
+    def complete(  # noqa: PLR0913 - the completion and what it writes with it, by name
         self,
         session: InterviewSession,
         record: ResultRecord,
@@ -159,6 +182,7 @@ class RedisStore(RedisResults):
         expected_step: int,
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
+        submissions: Sequence[Submission] = (),
     ) -> None:
         """With deliveries, the outbox index is written first (its own round trip on a
         cluster, where it lives on another node; the same pipeline otherwise)."""
@@ -171,6 +195,7 @@ class RedisStore(RedisResults):
             self.latest_key(key),
             self.summary_key(key),
             *self.outbox.keys(key),
+            self.membership_key(key),
         ]
         args = [
             str(expected_step),
@@ -181,7 +206,11 @@ class RedisStore(RedisResults):
             record.summary().model_dump_json(),
             str(len(deliveries)),
             *enqueue_args(deliveries, lease_until),
+            str(len(submissions)),
         ]
+        for sub in submissions:
+            member = sub.membership
+            args += [member.campaign, member.model_dump_json(), str(len(sub.cancel)), *sub.cancel]
         # The index is written before the deliveries (a crash then leaves it pointing at
         # nothing) and again after them: a drain that took the person in between, found
         # nothing yet and released them must not be the index's last word. The second write
@@ -221,6 +250,7 @@ class RedisStore(RedisResults):
             self.history_key(key),
             self.latest_key(key),
             self.summary_key(key),
+            self.membership_key(key),
         ]
         for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own

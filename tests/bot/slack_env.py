@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from bot.settings import Settings
 from flows.facts import FactValue
 from flows.storage.base import SessionStore
 from framework_data.loader import load_default
+from framework_data.models import FactDef
 from tests.slack_mock import Call, MockSlackApi
 from tests.slack_requests import SlackClient, serve_wsgi
 
@@ -83,6 +85,32 @@ def running_bot(
         ctx.close()
 
 
+def asked_fact(text: str) -> str | None:
+    """The fact whose question `text` (a message's blocks) shows, in any specialty's wording:
+    the fixed parts of its template, in order, as one bold line."""
+    for fact in FW.facts:
+        for template in {fact.question, *fact.question_by_specialty.values()}:
+            parts = [re.escape(p) for p in re.split(r"\{[^{}]*\}", template)]
+            if re.search(r"\*" + r"[^*\n]+?".join(parts) + r"\*", text):
+                return fact.id
+    return None
+
+
+def ticked(fact: FactDef, value: FactValue) -> list[str]:
+    """What a person ticks to answer `value`: the options of a set fact, or every statement of
+    a statement fact for true and none for false."""
+    if fact.statements:
+        return [st.id for st in fact.statements] if value else []
+    assert isinstance(value, frozenset)
+    return sorted(value)
+
+
+def checked(values: list[str]) -> dict[str, Any]:
+    """The message state of the checkboxes with `values` ticked, as Slack sends it."""
+    options = [{"value": v, "text": {"type": "plain_text", "text": v}} for v in values]
+    return {"set": {ids.SET_CHECKS: {"type": "checkboxes", "selected_options": options}}}
+
+
 def blocks_text(blocks: list[dict[str, Any]]) -> str:
     return json.dumps(blocks, ensure_ascii=False)
 
@@ -129,11 +157,10 @@ class Person:
         raise AssertionError(f"no interview screen in {self.user}'s DM")
 
     def current_fact(self) -> str:
-        text = blocks_text(self.screen().args["blocks"])
-        for fact in FW.facts:
-            if f"*{fact.question}*" in text:
-                return fact.id
-        raise AssertionError("screen shows no known question")
+        fact = asked_fact(blocks_text(self.screen().args["blocks"]))
+        if fact is None:
+            raise AssertionError("screen shows no known question")
+        return fact
 
     # ------------------------------------------------------------------ what they do
 
@@ -177,24 +204,13 @@ class Person:
         """Answer the question on `call` (default: the current screen) as a person would."""
         call = call or self.screen()
         fact = FW.fact(self.current_fact())
-        if fact.kind == "bool":
+        if fact.kind == "set" or fact.statements:
+            state = checked(ticked(fact, value))
+            self.click(self.button(call, ids.SET_SUBMIT), call, state_values=state)
+        elif fact.kind == "bool":
             self.click(self.button(call, ids.ANSWER, "はい" if value else "いいえ"), call)
         elif fact.kind == "ordinal":
             self.click(self.button(call, ids.ANSWER, str(value)), call)
-        elif fact.kind == "set":
-            assert isinstance(value, frozenset)
-            state = {
-                "set": {
-                    ids.SET_CHECKS: {
-                        "type": "checkboxes",
-                        "selected_options": [
-                            {"value": v, "text": {"type": "plain_text", "text": v}}
-                            for v in sorted(value)
-                        ],
-                    }
-                }
-            }
-            self.click(self.button(call, ids.SET_SUBMIT), call, state_values=state)
         else:
             self.type_number(str(value), call)
 

@@ -19,11 +19,13 @@ from bot.blocks.home import home_view
 from bot.blocks.lookup import level_blocks
 from bot.blocks.note import note_modal
 from bot.blocks.result import result_blocks
+from bot.blocks.status import status_blocks
 from bot.blocks.team import TeamRow, team_messages
 from flows.facts import to_json_value
 from flows.inference import evaluate
 from flows.interview import Command, Interview
 from flows.personas import persona
+from flows.results import record_of, result_of
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from framework_data.loader import load_default
 
@@ -92,7 +94,7 @@ def test_specialty_choice() -> None:
     snapshot("specialty_choice", blocks)
 
 
-@pytest.mark.parametrize("answers", range(11))  # a 責任者 in NO answers 10 questions
+@pytest.mark.parametrize("answers", range(12))  # a 責任者 in NO answers 11 questions
 def test_every_question_of_a_head_renders(answers: int) -> None:
     session = session_at("network_operations", 5, answers)
     _, blocks = ib.screen(ENGINE, session)
@@ -135,6 +137,74 @@ def test_review_and_result_screens() -> None:
         assert "根拠メモ" in text
         assert "&lt;!channel&gt; 基幹系 &amp; &lt;@U999&gt;" in text
         assert "<!channel>" not in text
+
+
+def interview_record(specialty: str, level: int) -> ResultRecord:
+    session = session_at(specialty, level, 0)
+    facts = persona(specialty, level)
+    while session.current is not None:
+        cmd = Command(
+            action="answer", fact=session.current, value=to_json_value(facts[session.current])
+        )
+        session = ENGINE.handle(session, cmd, T0).session
+    return record_of(session, ENGINE.result(session), T0)  # what the interview stores
+
+
+def test_result_keeps_unasked_criteria_apart_and_counts_unmet_only() -> None:
+    rec = interview_record("system_operations", 2)
+    blocks = result_blocks(rec, FW)
+    check(blocks)
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    missing = next(t for t in texts if t.startswith("*レベル 3 に向けて不足している根拠*"))
+    unasked = next(
+        t for t in texts if t.startswith("*未確認（判定に影響しないため質問していません）*")
+    )
+    assert "[責任性・複雑性]" in missing  # the role gap once, naming both
+    assert missing.count("役割がメンバー以上") == 2  # both rules, one line
+    assert "未回答" not in missing + unasked
+    assert ":heavy_minus_sign:" in unasked
+    status = json.dumps(status_blocks(None, [rec], FW), ensure_ascii=False)
+    result = result_of(rec, FW)
+    assert f"不足 {result.unmet_count} 項目" in status
+    assert rec.verdict.missing == result.unmet_count < len(result.missing)
+
+
+def test_below_level_one_and_level_five_results() -> None:
+    none = json.dumps(result_blocks(record("customer_support", 0), FW), ensure_ascii=False)
+    assert "レベル 1 に未到達" in none
+    assert "レベル 0" not in none
+    top = result_blocks(record("customer_support", 5), FW)
+    check(top)
+    reasons = next(
+        b["text"]["text"]
+        for b in top
+        if b["type"] == "section" and b["text"]["text"].startswith("*レベル 5 の判定理由*")
+    )
+    assert len(reasons.splitlines()) == 5  # the title and the four dimensions
+    assert any(b["type"] == "section" and "最高レベル" in b["text"]["text"] for b in top)
+
+
+def test_a_result_stored_before_the_ladder_still_renders() -> None:
+    """Records written by the previous version (ResultRecord 1) carry a tree without reasons
+    and unmerged missing entries: the record keeps the verdict shown and renders recomputed."""
+    rec = record("system_operations", 2)
+    tree = evaluate(FW, "system_operations", persona("system_operations", 2)).model_dump(
+        mode="json"
+    )
+    for key in ("reasons", "not_asked_facts", "cumulative"):
+        del tree[key]
+    for entry in tree["missing"]:
+        for key in ("dimensions", "dimension_names", "rules", "facts"):
+            del entry[key]
+    data = rec.model_dump(mode="json", exclude={"framework_id", "framework_version", "verdict"})
+    old = ResultRecord.model_validate({**data, "schema_version": 1, "result": tree})
+    assert old.verdict.level == tree["level"] == 2
+    assert old.verdict.missing == len(tree["missing"])  # as shown then: every missing entry
+    blocks = result_blocks(old, FW)
+    check(blocks)
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "[責任性] マニュアル・手順書とサービス計画に基づく実施責任を持った" in text
+    assert "判定規則の更新" not in text
 
 
 @pytest.mark.parametrize("size", [1, 200, 1000])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.explain import level_name
 from flows.facts import FactValue
 from flows.personas import persona
 from flows.planner import next_fact
@@ -27,6 +28,8 @@ def typed(specialty: str, fact_id: str, value: FactValue) -> str:
     """What a person types at the console prompt for this answer."""
     fact = FW.fact(fact_id)
     options = [o.id for o in fact.options_for(specialty)]
+    if fact.statements:  # every statement ticked for true, none for false
+        return ",".join(str(i) for i in range(1, len(fact.statements) + 1)) if value else "0"
     if fact.kind == "bool":
         return "y" if value else "n"
     if fact.kind == "ordinal":
@@ -85,7 +88,7 @@ def test_every_persona_through_the_console_on_redis(
     try:
         assert proc.returncode == 0, proc.stderr
         name = FW.specialty(specialty).name
-        assert f"{name}: レベル {level}" in proc.stdout
+        assert f"{name}: {level_name(level)}" in proc.stdout
         assert "質問 1 / ≤" in proc.stdout
         if level < 5:
             assert f"レベル {level + 1} に向けて不足している根拠" in proc.stdout
@@ -182,3 +185,22 @@ def test_specialty_by_alias_as_slack_reads_it() -> None:
     at_prompt = run([], ["ｎｏ", *script("network_operations", 1), ""], without_redis())
     assert at_prompt.returncode == 0, at_prompt.stderr
     assert "ネットワークオペレーション: レベル 1" in at_prompt.stdout
+
+
+@pytest.mark.slow
+def test_mastery_is_three_statements_and_two_are_not_enough() -> None:
+    facts = persona("system_operations", 3) | {"mastery": False}
+    known: dict[str, FactValue] = {}
+    lines = []
+    while (fact := next_fact(FW, "system_operations", known)) is not None:
+        known[fact] = facts[fact]
+        lines.append("1,3" if fact == "mastery" else typed("system_operations", fact, facts[fact]))
+    assert "1,3" in lines
+    proc = run(["--specialty", "system_operations"], [*lines, ""], without_redis())
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for statement in FW.fact("mastery").statements:
+        assert statement.label in out
+    assert "観点: タスク特性" in out
+    assert "システムオペレーション: レベル 2" in out  # レベル 3 タスク特性 needs all three
+    assert "編集注" in out  # the source's editorial note under the result

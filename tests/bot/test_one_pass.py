@@ -20,7 +20,7 @@ from tests.counting import count_planning
 def test_an_answer_click_plans_once_and_formats_one_answer(
     bot: Bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    facts = persona("system_operations", 5)  # a head: ten questions
+    facts = persona("system_operations", 5)  # a head: eleven questions
     kim = Person(bot, "U300")
     kim.command("start SO")
     kim.wait_posts(1)

@@ -49,6 +49,10 @@ def test_full_interview_by_clicks_reaches_person_and_manager(bot: Bot) -> None:
     manager_text = blocks_text(manager_dm.args["blocks"])
     assert "<@U100>" in manager_text
     assert "レベル 4 に向けて不足している根拠" in manager_text
+    # what the interview did not ask (its dimension was decided) is apart, never 未回答
+    assert "未確認（判定に影響しないため質問していません）" in manager_text
+    assert "未回答" not in manager_text
+    assert "レベル 3 の判定理由" in manager_text
     deadline = time.monotonic() + 5
     while "判定結果" not in (result_dm.args.get("text") or "") and time.monotonic() < deadline:
         result_dm = alice.posts()[-1]

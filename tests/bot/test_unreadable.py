@@ -12,6 +12,7 @@ import pytest
 import redis
 from redis.typing import EncodableT, FieldT
 
+from flows.explain import level_name
 from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
 from tests.bot.slack_env import Bot, Person, blocks_text
@@ -56,7 +57,7 @@ def test_team_summary_shows_one_row_for_unreadable_data(
 
     shown = "".join(blocks_text(c.args["blocks"]) for c in posts)
     level = finished.verdict.level
-    assert f"<@{done}> | システムオペレーション | レベル {level} | 2026-01-06 | 完了" in shown
+    assert f"<@{done}> | システムオペレーション | {level_name(level)} | 2026-01-06 | 完了" in shown
     assert f"<@{untouched}> | - | レベル - | - | 未着手" in shown
     assert f"<@{newer_result}> | - | レベル - | - | {UNREADABLE_ROW} | 不足 -" in shown
     assert shown.count(UNREADABLE_ROW) == 1

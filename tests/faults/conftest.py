@@ -44,7 +44,16 @@ from flows.session import PersonKey, Phase, ResultRecord
 from flows.storage.memory import MemoryStore
 from flows.storage.redis_store import RedisStore
 from framework_data.loader import load_default
-from tests.bot.slack_env import SECRET, Bot, Person, blocks_text, settings_for
+from tests.bot.slack_env import (
+    SECRET,
+    Bot,
+    Person,
+    asked_fact,
+    blocks_text,
+    checked,
+    settings_for,
+    ticked,
+)
 from tests.slack_mock import Call, MockSlackApi
 from tests.slack_requests import HttpResult, SlackClient
 
@@ -459,11 +468,10 @@ def person(api: MockSlackApi, slack: SlackClient, store: RedisStore, user: str) 
 
 def fact_on(call: Call) -> str:
     """The fact a question message asks (not necessarily the newest message)."""
-    text = blocks_text(call.args.get("blocks") or [])
-    for fact in FW.facts:
-        if f"*{fact.question}*" in text:
-            return fact.id
-    raise AssertionError(f"no known question on {call.args.get('text')!r}")
+    fact = asked_fact(blocks_text(call.args.get("blocks") or []))
+    if fact is None:
+        raise AssertionError(f"no known question on {call.args.get('text')!r}")
+    return fact
 
 
 def is_review(call: Call) -> bool:
@@ -474,18 +482,16 @@ def answer_click(who: Person, call: Call, value: FactValue) -> Callable[[], None
     """The click that answers the question on `call` with `value`, ready to send (and to send
     again: a double click is the same click twice)."""
     fact = FW.fact(fact_on(call))
+    if fact.kind == "set" or fact.statements:
+        state = checked(ticked(fact, value))
+        element = who.button(call, ids.SET_SUBMIT)
+        return lambda: who.click(element, call, state_values=state)
     if fact.kind == "bool":
         element = who.button(call, ids.ANSWER, "はい" if value else "いいえ")
         return lambda: who.click(element, call)
     if fact.kind == "ordinal":
         element = who.button(call, ids.ANSWER, str(value))
         return lambda: who.click(element, call)
-    if fact.kind == "set":
-        assert isinstance(value, frozenset)
-        options = [{"value": v, "text": {"type": "plain_text", "text": v}} for v in sorted(value)]
-        state = {"set": {ids.SET_CHECKS: {"type": "checkboxes", "selected_options": options}}}
-        element = who.button(call, ids.SET_SUBMIT)
-        return lambda: who.click(element, call, state_values=state)
     return lambda: who.type_number(str(value), call)
 
 

@@ -64,6 +64,6 @@ def test_a_level_told_under_other_rules_is_shown_beside_the_new_one() -> None:
     result = result_of(told, FW)
     assert rejudged(told, result)
     text = json.dumps(result_blocks(told, FW), ensure_ascii=False)
-    assert "完了時の判定はレベル 4 でした" in text
-    assert f"現在はレベル {result.level} と判定されます" in text
+    assert "完了時の判定はレベル 4でした" in text
+    assert f"現在は{result.level_name}と判定されます" in text
     assert "判定規則の更新" not in json.dumps(result_blocks(record, FW), ensure_ascii=False)

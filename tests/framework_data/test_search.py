@@ -442,7 +442,15 @@ def tiny() -> Framework:
             "id": "tiny",
             "version": "1",
             "source": {"publisher": "p", "title": "t", "version": "v"},
-            "facts": [{"id": "f", "kind": "bool", "label": "f", "question": "q"}],
+            "facts": [
+                {
+                    "id": "f",
+                    "kind": "bool",
+                    "label": "f",
+                    "question": "q",
+                    "serves": ["responsibility"],
+                }
+            ],
             "job_category": {
                 "id": "jc",
                 "name": "テスト",

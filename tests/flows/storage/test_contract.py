@@ -458,17 +458,19 @@ def test_redis_key_layout_and_values(redis_store: RedisStore, redis_client: redi
         [*person, f"{p}:{{T1}}:roster", f"{p}:event:Ev1"]
     )
     stored = redis_client.hgetall(person[0])
-    assert set(stored) == {"step", "data", "op", "v", "sp"}
+    assert set(stored) == {"step", "data", "op", "v"}
     assert stored["v"] == "1"  # the writer's schema version: a newer one is never replaced
     assert stored["step"] == "0"
-    assert stored["sp"] == "system_operations"  # what a team summary reads of a session
     assert json.loads(stored["data"])["schema_version"] == 1
     first = stored_json(redis_client.lindex(person[1], 0))
     assert first["schema_version"] == 2  # the answers and the verdict shown, not the tree
     assert "result" not in first
     assert first["verdict"] == record(n=1).verdict.model_dump()
     assert stored_json(redis_client.hget(person[2], "system_operations")) == first
-    summary = stored_json(redis_client.get(person[3]))
+    opened, _, specialty = str(redis_client.hget(person[3], "open")).partition("|")
+    assert specialty == "system_operations"  # what a team summary reads of a session
+    assert time.time() * 1000 < int(opened) <= (time.time() + 30 * 86400) * 1000
+    summary = stored_json(redis_client.hget(person[3], "r"))
     assert summary == {
         "schema_version": 1,
         "specialty": "system_operations",
@@ -556,22 +558,19 @@ def test_redis_round_trips_per_operation(counted: tuple[RedisStore, type[Any]]) 
     store.save(session(step=0), expected_step=None)
     done = lambda: store.complete(session(step=1), record(n=1), expected_step=0)  # noqa: E731
     assert round_trips(counter, done) == (1, 1)
-    # People without a summary might have results of the first releases: one more pipeline.
-    assert round_trips(counter, lambda: store.summaries("T1", users)) == (2, 3000)
-    for user in users:
-        store.client.set(
-            store.summary_key(PersonKey(team="T1", user=user)), record().summary().model_dump_json()
-        )
-    assert round_trips(counter, lambda: store.summaries("T1", users)) == (1, 2000)
+    # People without a summary might have results of the previous release: one more pipeline
+    # (latest and session) and one to store what was found ("" for "no result yet").
+    assert round_trips(counter, lambda: store.summaries("T1", users)) == (3, 4000)
+    assert round_trips(counter, lambda: store.summaries("T1", users)) == (1, 1000)
     assert round_trips(counter, lambda: store.history(ALICE)) == (1, 1)
     assert round_trips(counter, lambda: store.latest(ALICE)) == (1, 1)
     roster = {"alice": ["carol"], "bob": []}
     # MULTI, HSET, HDEL, EXEC: one packet, four replies.
     assert round_trips(counter, lambda: store.set_managers("T1", roster)) == (1, 4)
     assert round_trips(counter, lambda: store.roster("T1")) == (1, 1)
-    # 8 × DEL (session, history, latest, summary, 4 outbox keys) + HDEL pipelined (no MULTI:
-    # the roster is in another cluster slot)
-    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 9)
+    # 9 × DEL (session, history, latest, summary, campaign memberships, 4 outbox keys) + HDEL
+    # pipelined (no MULTI: the roster is in another cluster slot)
+    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 10)
     assert round_trips(counter, lambda: store.claim_event("Ev1", 60)) == (1, 1)
     assert round_trips(counter, store.ping) == (1, 1)
 

@@ -35,6 +35,7 @@ def write_first_release(store: RedisStore, client: redis.Redis) -> None:
     for user, kinds in DATA["people"].items():
         if kinds["session"]:
             client.hset(store.session_key(key(user)), mapping=kinds["session"])
+            client.expire(store.session_key(key(user)), 20 * 86400)
         if kinds["history"]:
             client.rpush(store.history_key(key(user)), *kinds["history"])
         if kinds["latest"]:
@@ -93,11 +94,20 @@ def test_team_summary_of_first_release_data_is_made_lazily(
         ),
         "carol": MemberSummary(in_progress=True, specialty_in_progress="network_operations"),
     }
-    # the summaries made from the latest results are stored, never over a newer one
-    for user in ("alice", "bob"):
-        assert redis_client.get(redis_store.summary_key(key(user))) is not None
-    assert redis_client.get(redis_store.summary_key(key("carol"))) is None
+    # the summary made from the latest results is stored (never over one a completion wrote
+    # meanwhile) — but not while a session of the previous release, which the summary does
+    # not know of, is in progress: that takes until the session's next save
+    summary = redis_store.summary_key
+    assert redis_client.hget(summary(key("alice")), "r") is not None
+    assert redis_client.hget(summary(key("bob")), "r") is None
+    assert redis_client.hget(summary(key("carol")), "r") is None
     assert redis_store.summaries(TEAM, users) == first
+    # the next save of a session writes `open`; then bob's summary is stored too
+    bob = redis_store.load(key("bob"))
+    assert bob is not None
+    redis_store.save(bob.model_copy(update={"step": bob.step + 1}), expected_step=bob.step)
+    assert redis_store.summaries(TEAM, users) == first
+    assert redis_client.hget(summary(key("bob")), "r") == bob_last.summary().model_dump_json()
 
 
 def test_migrate_rewrites_version_1_results_once(
@@ -106,15 +116,17 @@ def test_migrate_rewrites_version_1_results_once(
     write_first_release(redis_store, redis_client)
     before = {u: redis_store.latest(key(u)) for u in ("alice", "bob")}
     summaries = redis_store.summaries(TEAM, ["alice", "bob", "carol"])
-    redis_client.delete(redis_store.summary_key(key("bob")))  # one made lazily, one not
+    assert redis_client.hget(redis_store.summary_key(key("bob")), "r") is None  # not made yet
 
     dry = migrate(redis_store, dry_run=True)
-    assert (dry.people, dry.records, dry.summaries, dry.unreadable) == (2, 6, 1, 0)
-    assert redis_client.get(redis_store.summary_key(key("bob"))) is None  # nothing written
+    assert (dry.people, dry.records, dry.summaries, dry.sessions) == (3, 6, 1, 2)
+    assert dry.unreadable == 0
+    assert redis_client.hget(redis_store.summary_key(key("bob")), "r") is None  # nothing written
 
     report = migrate(redis_store)
 
-    assert (report.people, report.records, report.summaries, report.unreadable) == (2, 6, 1, 0)
+    assert (report.people, report.records, report.summaries, report.sessions) == (3, 6, 1, 2)
+    assert report.unreadable == 0
     assert report.bytes_after * 10 < report.bytes_before
     for user in ("alice", "bob"):
         person = key(user)
@@ -130,7 +142,7 @@ def test_migrate_rewrites_version_1_results_once(
         assert redis_store.latest(person) == before[user]
     assert redis_store.summaries(TEAM, ["alice", "bob", "carol"]) == summaries
     again = migrate(redis_store)
-    assert (again.people, again.records, again.summaries) == (2, 0, 0)
+    assert (again.people, again.records, again.summaries, again.sessions) == (3, 0, 0, 0)
 
 
 def test_migrate_brings_a_summary_up_to_a_result_the_previous_release_completed(
@@ -141,7 +153,7 @@ def test_migrate_brings_a_summary_up_to_a_result_the_previous_release_completed(
     write_first_release(redis_store, redis_client)
     bob = key("bob")
     older = redis_store.latest(bob)["customer_support"]
-    redis_client.set(redis_store.summary_key(bob), older.summary().model_dump_json())
+    redis_client.hset(redis_store.summary_key(bob), "r", older.summary().model_dump_json())
     assert redis_store.summaries(TEAM, ["bob"])["bob"].latest == older.summary()
 
     report = migrate(redis_store)
@@ -168,10 +180,28 @@ def test_migrate_leaves_unreadable_values_and_changes_made_meanwhile(
     script = redis_client.register_script(MIGRATE)
     summary = redis_store.summary_key(key("bob"))
     written = script(
-        keys=[redis_store.history_key(key("bob")), latest, summary],
-        args=[1, 0, "gone", "x", 1, "customer_support", old, "x", "not what is stored", "{}"],
+        keys=[
+            redis_store.history_key(key("bob")),
+            latest,
+            summary,
+            redis_store.session_key(key("bob")),
+        ],
+        args=[
+            1,
+            0,
+            "gone",
+            "x",
+            1,
+            "customer_support",
+            old,
+            "x",
+            "not what is stored",
+            "{}",
+            "999",
+            "1|x",
+        ],
     )
-    assert written == [0, 0]
+    assert written == [0, 0, 0]
     assert redis_client.hget(latest, "customer_support") == current
     assert redis_client.lindex(redis_store.history_key(key("bob")), 0) != "x"
 
@@ -186,11 +216,13 @@ def test_migrate_command(
     dry = subprocess.run([*argv, "--dry-run"], capture_output=True, text=True, env=env, check=False)
     assert dry.returncode == 0, dry.stderr
     assert (
-        "2 people with results: would rewrite 6 records and would write 2 summaries" in dry.stdout
+        "3 people with results or an interview in progress: would rewrite 6 records, would "
+        "write 2 summaries and would add 2 interviews in progress to them" in dry.stdout
     )
     done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
-    assert "rewrote 6 records and wrote 2 summaries; 0 unreadable" in done.stdout
+    assert "rewrote 6 records, wrote 2 summaries and added 2 interviews in progress" in done.stdout
+    assert "0 unreadable values" in done.stdout
     stored = redis_client.hget(redis_store.latest_key(key("alice")), "system_operations")
     assert ResultRecord.model_validate_json(stored or "").schema_version == RECORD_VERSION
     unset = {k: v for k, v in env.items() if k != "REDIS_URL"}

@@ -1,0 +1,306 @@
+"""`/itss campaign start|status|close` and the campaign messages of the outbox.
+
+The rules are in flows/campaign.py and flows/calendar.py; here are the Slack parts: who is an
+admin, the timezones (users.info / users.list `tz`, cached per process), the replies, and
+what a campaign delivery becomes when the drain sends it (`campaign_message`: None drops it:
+the campaign is closed, the person submitted, or its moment has passed).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import audit
+from bot.blocks.campaign import (
+    digest_message,
+    due_text,
+    invite_message,
+    reminder_message,
+    status_blocks,
+)
+from bot.blocks.common import echo, escape
+from bot.context import BotContext, log
+from bot.people import Directory, NotAUser, user_id
+from flows.audit import AuditAction
+from flows.calendar import local_day, parse_due, zone
+from flows.campaign import (
+    NAME,
+    Campaign,
+    Denied,
+    Progress,
+    Scope,
+    may_see,
+    members_in_scope,
+    plan_start,
+    tally,
+)
+from flows.outbox import Delivery
+from flows.session import PersonKey
+
+USAGE = (
+    "使い方:\n"
+    "`/itss campaign start 名前 期限 対象`（期限: `2027-03-15` か `3/15`、"
+    "対象: `all`（管理者）、`team`（あなたの部下）、@メンション）\n"
+    "`/itss campaign status [名前]`\n"
+    "`/itss campaign close 名前`"
+)
+NOT_FOUND = "キャンペーン「{name}」が見つからないか、見る権限がありません。"
+LIST_ABOVE = 20  # more unknown timezones than this: one users.list pass instead of users.info
+
+
+class TimeZones:
+    """Each person's timezone (users.info `tz`), kept for `ttl` seconds per process. Many
+    unknown at once (a campaign of everyone) are read from users.list, 200 a call."""
+
+    def __init__(self, client: WebClient, ttl: float = 86400.0) -> None:
+        self.client = client
+        self.ttl = ttl
+        self._known: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, users: Iterable[str]) -> dict[str, str]:
+        wanted = set(users)
+        now = time.monotonic()
+        with self._lock:
+            found = {
+                u: tz for u, (tz, at) in self._known.items() if u in wanted and now - at < self.ttl
+            }
+        missing = wanted - set(found)
+        fetched = self._list(missing) if len(missing) > LIST_ABOVE else {}
+        for user in sorted(missing - set(fetched)):
+            try:
+                info = self.client.users_info(user=user)["user"]
+                fetched[user] = str(info.get("tz") or "")
+            except (SlackApiError, OSError) as exc:
+                log.info("timezone of %s unknown (%s): Asia/Tokyo", user, exc)
+                fetched[user] = ""
+        with self._lock:
+            for user, tz in fetched.items():
+                self._known[user] = (tz, now)
+        return {**found, **fetched}
+
+    def _list(self, wanted: set[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        try:
+            for page in self.client.users_list(limit=200):
+                for member in page.get("members", []):
+                    if member.get("id") in wanted:
+                        out[member["id"]] = str(member.get("tz") or "")
+                if len(out) == len(wanted):
+                    break
+        except (SlackApiError, OSError) as exc:
+            log.warning("users.list failed, reading timezones one by one: %s", exc)
+        return out
+
+
+# ---------------------------------------------------------------------- the subcommand
+
+
+def campaign_command(
+    ctx: BotContext,
+    key: PersonKey,
+    text: str,
+    respond: Callable[..., Any],
+    enterprise: str | None = None,
+) -> None:
+    """After the ack: start, status or close; every answer is ephemeral."""
+    sub, _, rest = text.strip().partition(" ")
+    handler = {"start": start, "status": status, "close": close}.get(sub.casefold())
+    if handler is None:
+        reply = USAGE
+    else:
+        try:
+            reply = handler(ctx, key, rest.strip(), enterprise)
+        except Denied as exc:
+            reply = str(exc)
+    respond(text=reply, response_type="ephemeral")
+
+
+def _scope(tokens: list[str], directory: Directory) -> tuple[Scope, list[str]]:
+    if len(tokens) == 1 and tokens[0].casefold() in ("all", "team"):
+        return ("all" if tokens[0].casefold() == "all" else "team"), []
+    try:
+        return "mentions", [user_id(t, directory) for t in tokens]
+    except NotAUser as exc:
+        raise Denied(f"{exc}\n{USAGE}") from exc
+
+
+def start(ctx: BotContext, key: PersonKey, text: str, enterprise: str | None) -> str:
+    tokens = text.split()
+    if len(tokens) < 3:
+        return USAGE
+    name, due_token, targets = tokens[0], tokens[1], tokens[2:]
+    if not NAME.match(name):
+        return (
+            f"キャンペーン名「{echo(name)}」は使えません（空白・@・記号 <>|& なし、40 文字以内）。"
+        )
+    admin = ctx.is_admin(key.user, key.team, enterprise)
+    roster = ctx.store.roster(key.team)
+    if not admin and not any(key.user in managers for managers in roster.values()):
+        raise Denied("キャンペーンを始められるのは、管理者と名簿に部下がいるマネージャーだけです。")
+    now = ctx.now()
+    today = local_day(now, zone(ctx.timezones.of([key.user]).get(key.user)))
+    due = parse_due(due_token, today)
+    if due is None or due < today:
+        return f"期限「{echo(due_token)}」が分かりません（`2027-03-15` か `3/15`、今日以降）。"
+    scope, mentioned = _scope(targets, Directory(ctx.client, key.team, enterprise))
+    members = members_in_scope(scope, key.user, is_admin=admin, roster=roster, mentioned=mentioned)
+    campaign = Campaign(
+        id=uuid.uuid4().hex[:12],
+        team=key.team,
+        name=name,
+        due=due,
+        owner=key.user,
+        scope=scope,
+        members=members,
+        created_at=now,
+    )
+    managers = {m for u in members for m in roster.get(u, ())}
+    timezones = ctx.timezones.of(set(members) | managers)
+    plan = plan_start(
+        campaign, timezones=timezones, roster=roster, policy=ctx.settings.reminder_policy, now=now
+    )
+    if not ctx.store.start_campaign(campaign, plan):
+        return f"キャンペーン「{escape(name)}」は既にあります。別の名前にしてください。"
+    audit.record(
+        ctx, key, AuditAction.CAMPAIGN_STARTED, campaign=campaign.id, members=str(len(members))
+    )
+    _drain(ctx)
+    return (
+        f"キャンペーン「{escape(name)}」を開始しました: {len(members)} 人に招待を送りました"
+        f"（期限 {due_text(due)}）。`/itss campaign status {escape(name)}` で状況を確認できます。"
+    )
+
+
+def _drain(ctx: BotContext) -> None:
+    """Send the invitations now rather than at the next poll (any replica may, too)."""
+    for _ in range(100):
+        if not ctx.courier.drain_due():
+            return
+
+
+def _visible(
+    ctx: BotContext, key: PersonKey, name: str, enterprise: str | None
+) -> tuple[Campaign, bool]:
+    """The named campaign of the actor's workspace (the newest they may see without a name)
+    and whether they are an admin; Denied, the same way for missing and forbidden."""
+    admin = ctx.is_admin(key.user, key.team, enterprise)
+    if name:
+        campaign = ctx.store.campaign_named(key.team, name)
+    else:
+        mine = [c for c in ctx.store.campaigns(key.team) if may_see(c, key, is_admin=admin)]
+        campaign = max(mine, key=lambda c: (c.open, c.created_at), default=None)
+        if campaign is None:
+            raise Denied("確認できるキャンペーンはありません。")
+    if campaign is None or not may_see(campaign, key, is_admin=admin):
+        raise Denied(NOT_FOUND.format(name=echo(name)))
+    return campaign, admin
+
+
+def progress_of(ctx: BotContext, campaign: Campaign) -> tuple[dict[str, Progress], list[str]]:
+    """Each member's progress, and who submitted late. `in_review` (submitted, awaiting the
+    manager's sign-off) is not told apart yet: a submission counts as done."""
+    members = ctx.store.campaign_memberships(campaign.team, campaign.id, campaign.members)
+    summaries = ctx.store.summaries(campaign.team, campaign.members)
+    progress: dict[str, Progress] = {}
+    late = []
+    for user in campaign.members:
+        member = members.get(user)
+        if member is not None and member.submitted_at is not None:
+            progress[user] = "done"
+            if member.late:
+                late.append(user)
+        elif (summary := summaries.get(user)) is not None and summary.in_progress:
+            progress[user] = "in_progress"
+        else:
+            progress[user] = "not_started"
+    return progress, late
+
+
+def status(ctx: BotContext, key: PersonKey, name: str, enterprise: str | None) -> str:
+    campaign, admin = _visible(ctx, key, name, enterprise)
+    progress, late = progress_of(ctx, campaign)
+    min_group = ctx.settings.campaign_min_group
+    rows = tally(
+        campaign.members,
+        progress,
+        late,
+        ctx.store.roster(key.team),
+        reveal_small=admin,
+        min_group=min_group,
+    )
+    ctx.client.chat_postMessage(
+        channel=ctx.dm_channel(key.user),
+        text=f"キャンペーン「{escape(campaign.name)}」の状況",
+        blocks=status_blocks(campaign, rows, min_group),
+    )
+    return f"キャンペーン「{escape(campaign.name)}」の状況を DM に送りました。"
+
+
+def close(ctx: BotContext, key: PersonKey, name: str, enterprise: str | None) -> str:
+    if not name:
+        return USAGE
+    campaign, _ = _visible(ctx, key, name, enterprise)
+    if not campaign.open:
+        return f"キャンペーン「{escape(campaign.name)}」は既に終了しています。"
+    closed = campaign.model_copy(update={"status": "closed", "closed_at": ctx.now()})
+    ctx.store.close_campaign(closed)
+    audit.record(ctx, key, AuditAction.CAMPAIGN_CLOSED, campaign=campaign.id)
+    progress, late = progress_of(ctx, closed)
+    done = sum(1 for p in progress.values() if p == "done")
+    return (
+        f"キャンペーン「{escape(campaign.name)}」を終了しました"
+        f"（提出 {done} / {len(campaign.members)} 人、うち期限後 {len(late)} 人）。"
+        "以後のリマインダーは送られません。"
+    )
+
+
+# ---------------------------------------------------------------------- outbox messages
+
+
+def campaign_message(ctx: BotContext, delivery: Delivery) -> dict[str, Any] | None:
+    """What a campaign delivery posts, read at send time; None drops it (logged): the
+    campaign is gone or closed, the moment passed (`not_after`: a reminder missed while
+    every replica was down), the person submitted, or nobody is left to list."""
+    campaign = ctx.store.campaign_by_id(delivery.team, delivery.campaign)
+    reason = ""
+    if campaign is None or not campaign.open:
+        reason = "campaign closed"
+    elif delivery.not_after is not None and ctx.now() >= delivery.not_after:
+        reason = "its allowed hours of that day have passed"
+    if campaign is None or reason:
+        log.info("campaign delivery %s to %s dropped: %s", delivery.id, delivery.recipient, reason)
+        return None
+    if delivery.kind == "campaign_invite":
+        name = ""
+        if delivery.specialty:
+            try:
+                name = ctx.framework.specialty(delivery.specialty).name
+            except KeyError:
+                name = ""
+        text, blocks = invite_message(campaign, delivery.specialty if name else "", name)
+    elif delivery.kind == "campaign_reminder":
+        member = ctx.store.campaign_memberships(delivery.team, campaign.id, [delivery.user])
+        mine = member.get(delivery.user)
+        if mine is None or mine.submitted_at is not None or delivery.id not in mine.reminders:
+            log.info("reminder %s to %s dropped: submitted", delivery.id, delivery.recipient)
+            return None
+        number = mine.reminders.index(delivery.id) + 1
+        text, blocks = reminder_message(campaign, number, len(mine.reminders))
+    else:
+        roster = ctx.store.roster(delivery.team)
+        reports = [u for u in campaign.members if delivery.recipient in roster.get(u, ())]
+        members = ctx.store.campaign_memberships(delivery.team, campaign.id, reports)
+        pending = [u for u in reports if u not in members or members[u].submitted_at is None]
+        if not pending:
+            log.info("digest %s to %s dropped: all submitted", delivery.id, delivery.recipient)
+            return None
+        text, blocks = digest_message(campaign, pending)
+    return {"text": text, "blocks": blocks}
