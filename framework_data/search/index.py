@@ -96,9 +96,8 @@ class SkillIndex:
         if limit <= 0 or query.empty:
             return Lookup(query, ())
         if not query.terms:
-            if (
-                query.kinds and query.alias_words
-            ):  # 知識 ヘルプデスク: CS's knowledge of ヘルプデスク
+            # 知識 ヘルプデスク: カスタマサポート's 知識項目 that mention ヘルプデスク
+            if query.kinds and query.alias_words:
                 both = self._parser.parse(text, also_words=True)
                 hits = self._ranker.ranked(both, limit) if both.terms else []
                 if hits:

@@ -34,9 +34,6 @@ class Suggestion:
     label: str
     query: str
 
-    def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "label": self.label, "query": self.query}
-
 
 def _grams(text: str) -> frozenset[str]:
     if len(text) < 2:
