@@ -134,9 +134,10 @@ class ConsoleInterview:
                 f"中断しました。回答は保存されています。`{command}` で再開できます。",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,  # a command to copy, never folded
             )
         else:
-            self.console.print("中断しました。" + NO_REDIS, highlight=False)
+            self.console.print("中断しました。" + NO_REDIS, highlight=False, soft_wrap=True)
 
     def run(self, specialty: str | None) -> int:
         if specialty:

@@ -8,6 +8,7 @@ import pty
 import re
 import select
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -387,13 +388,20 @@ def in_terminal(args: list[str], keys: list[bytes]) -> tuple[int, str]:
             if not chunk:
                 break
             seen += chunk
-        if pending and seen.rstrip().endswith(b">"):
+        if pending and plain(seen).rstrip().endswith(">"):
             os.write(fd, pending.pop(0))
             seen += b"\x00"  # a mark: the next key waits for the next prompt
+    else:
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
-    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", seen.replace(b"\x00", b"").decode())
-    return os.waitstatus_to_exitcode(status), text.replace("\r", "")
+    return os.waitstatus_to_exitcode(status), plain(seen.replace(b"\x00", b""))
+
+
+def plain(output: bytes) -> str:
+    """Terminal output without colour codes and carriage returns."""
+    text = output.decode(errors="replace").replace("\r", "")
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
 
 
 @pytest.mark.slow
