@@ -63,46 +63,89 @@ def lookup(
         console.print(f"  {hit.text}\n", markup=False)
 
 
+STDIN = "-"
+
+
+def _read_answers(name: str) -> str:
+    if name == STDIN:
+        import sys
+
+        return sys.stdin.read()
+    return Path(name).read_text(encoding="utf-8")
+
+
 @app.command()
 def evaluate(
-    answers: Annotated[Path, typer.Argument(help="YAML: {specialty, facts} or a list of them.")],
+    answers: Annotated[
+        list[str],
+        typer.Argument(
+            help="YAML files: {specialty, facts} or a list of them; - reads standard input."
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Infer levels from an answers file (no interview)."""
+    """Infer levels from answers files (no interview), in the order given.
+
+    With one file, --json prints what that file holds (an object, or a list for a list); with
+    several, one list of every result in order, each with the "file" it came from. Every bad
+    file is reported (exit 2) before anything is printed."""
     import yaml
 
+    from flows.inference import Result
     from flows.inference import evaluate as infer
     from flows.plan import development_plan, plan_json
     from flows.report import AnswersError, parse_answers, result_json
     from framework_data.loader import load_default
 
+    if answers.count(STDIN) > 1:
+        raise _fail("- (standard input) can be given once.")
     framework = load_default()
-    try:
-        doc = yaml.safe_load(answers.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise _fail(f"{answers}: cannot read file: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise _fail(f"{answers}: not valid YAML: {exc}") from exc
-    try:
-        entries, many = parse_answers(framework, doc)
-    except AnswersError as exc:
-        raise _fail("\n".join(f"{answers}: {p}" for p in exc.problems)) from exc
-    results = [(e.person, infer(framework, e.specialty, e.facts)) for e in entries]
+    problems: list[str] = []
+    files: list[tuple[str, list[tuple[str | None, Result]], bool]] = []
+    for name in answers:
+        shown = "<stdin>" if name == STDIN else name
+        try:
+            doc = yaml.safe_load(_read_answers(name))
+            entries, many = parse_answers(framework, doc)
+        except OSError as exc:
+            problems.append(f"{shown}: cannot read file: {exc.strerror}")
+            continue
+        except yaml.YAMLError as exc:
+            problems.append(f"{shown}: not valid YAML: {exc}")
+            continue
+        except AnswersError as exc:
+            problems.extend(f"{shown}: {p}" for p in exc.problems)
+            continue
+        results = [(e.person, infer(framework, e.specialty, e.facts)) for e in entries]
+        files.append((shown, results, many))
+    if problems:
+        raise _fail("\n".join(problems))
     if as_json:
-        payload = [
-            result_json(r, p) | plan_json(development_plan(framework, r)) for p, r in results
-        ]
-        typer.echo(json.dumps(payload if many else payload[0], ensure_ascii=False, indent=2))
+
+        def one(result: Result, person: str | None) -> dict[str, object]:
+            return result_json(result, person) | plan_json(development_plan(framework, result))
+
+        payload: object
+        if len(files) == 1:
+            _, results, many = files[0]
+            listed = [one(r, p) for p, r in results]
+            payload = listed if many else listed[0]
+        else:
+            payload = [{"file": f} | one(r, p) for f, results, _ in files for p, r in results]
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     from rich.console import Console
 
     from bot.terminal import print_plan, print_result
 
     console = Console()
-    for person, result in results:
-        print_result(console, result, person)
-        print_plan(console, development_plan(framework, result))
-        console.print()
+    for shown, results, _ in files:
+        if len(files) > 1:
+            console.rule(shown)
+        for person, result in results:
+            print_result(console, result, person)
+            print_plan(console, development_plan(framework, result))
+            console.print()
 
 
 @app.command()
@@ -122,7 +165,7 @@ def console(
 
     from pydantic import ValidationError
 
-    from bot.console import run_console
+    from bot.console import NO_REDIS, run_console
     from flows.session import PersonKey
     from flows.storage import StoreUnavailableError, open_store
     from flows.storage.base import UnreadableRecordError
@@ -133,7 +176,7 @@ def console(
         raise _fail(f"--user {user!r}: use letters, digits, '.', '_' or '-' (max 64)") from exc
     url = os.environ.get("REDIS_URL") or None
     if resume and url is None:
-        raise _fail("--resume needs REDIS_URL: without it answers live only in this process.")
+        raise _fail(f"--resume では再開できません。{NO_REDIS}")
     store = open_store(url, session_ttl_seconds=30 * 86400)
     try:
         if resume and store.load(PersonKey(team="console", user=user)) is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 
@@ -15,9 +17,20 @@ from flows.results import result_of
 from flows.service import InterviewService
 from flows.session import InterviewSession, PersonKey, Phase
 from flows.storage.base import SessionStore
+from flows.text import has_foreign_digits
 from flows.views import QuestionView, ReviewView, View
 
-HELP = "b: 前の質問に戻る / q: 中断して終了（続きは --resume） / s: 省略（省略可の質問のみ）"
+HELP = "b: 前の質問に戻る / q: 中断して終了（{after}） / s: 省略（省略可の質問のみ）"
+KEPT = "続きは --resume"
+NOT_KEPT = "REDIS_URL がないため回答は保存されません"
+NO_REDIS = (
+    "REDIS_URL が設定されていないため、回答はこのプロセスの中だけに置かれ、終了すると残りません。"
+    "REDIS_URL を設定すると、回答を保存して後で再開できます"
+    "（例: export REDIS_URL=redis://127.0.0.1:6379/0）。"
+)
+# After NFKC, 「，」 and full-width spaces are ASCII; 「、」 stays itself.
+NUMBER_SEPARATORS = re.compile(r"[,、\s]+")
+LABEL_SEPARATORS = re.compile(r"[,、]")
 
 Screen = tuple[InterviewSession, View | None]  # where the interview stands, what the engine showed
 
@@ -36,29 +49,44 @@ class ConsoleInterview:
         self.key = key
         self.console = console
         self.framework = service.interview.framework
+        self.editing: str | None = None  # the fact picked on the review screen to change
 
     def _read(self, prompt: str) -> str | None:
+        """A line typed at the prompt; None for Ctrl-C and Ctrl-D alike (both pause)."""
         try:
             return self.console.input(f"[bold cyan]{prompt}[/] ").strip()
-        except EOFError:
+        except (EOFError, KeyboardInterrupt):
+            self.console.print()  # the pause message on its own line, not after the prompt
             return None
 
     def _choice_value(self, text: str, q: QuestionView) -> str | list[str]:
-        """Numbers pick options or statements ("2", or "1,3" for several); anything else goes
-        to the engine."""
+        """Numbers pick options or statements ("2", or "1,3" / "１，３" / "1 3" / "1、3" for
+        several); anything else goes to the engine."""
         choices = [st.id for st in q.statements] or [o.id for o in q.options]
         several = q.fact.kind == "set" or bool(q.statements)
-        parts = [p.strip() for p in text.replace("、", ",").split(",") if p.strip()]
-        if parts and all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
-            picked = [choices[int(p) - 1] for p in parts]
+        if has_foreign_digits(text):  # NFKC would read 「①」 as 1
+            return [text] if several else text
+        folded = unicodedata.normalize("NFKC", text).strip()
+        numbers = [p for p in NUMBER_SEPARATORS.split(folded) if p]
+        if (
+            numbers
+            and (several or len(numbers) == 1)
+            and all(p.isascii() and p.isdigit() and 1 <= int(p) <= len(choices) for p in numbers)
+        ):
+            picked = [choices[int(p) - 1] for p in numbers]
             return picked if several else picked[0]
         if several:
-            return [] if text in ("0", "なし", "該当なし") else parts
+            if folded in ("0", "なし", "該当なし"):
+                return []
+            return [p.strip() for p in LABEL_SEPARATORS.split(folded) if p.strip()]
         return text
 
     def _show_question(self, q: QuestionView) -> None:
         serves = f"　観点: {'・'.join(q.serves)}" if q.serves else ""
-        self.console.rule(f"質問 {q.number} / ≤{q.upper_bound}{serves}")
+        if q.fact.id == self.editing:
+            self.console.rule(f"回答の修正: {q.fact.label}{serves}")
+        else:
+            self.console.rule(f"質問 {q.number} / ≤{q.upper_bound}{serves}")
         for ev in q.evidence:
             self.console.print(f"[dim]レベル{ev.level} {ev.dimension}: {ev.rule}[/dim]")
             self.console.print(f"[dim]  {ev.lead or ev.text}[/dim]", highlight=False)
@@ -79,7 +107,7 @@ class ConsoleInterview:
         elif q.placeholder:
             self.console.print(f"  {q.placeholder}")
         if q.previous is not None:
-            self.console.print(f"[yellow]前回の回答: {q.previous}[/yellow]")
+            self.console.print(f"[yellow]前回の回答: {q.previous}（Enter でそのまま）[/yellow]")
 
     def _report(self, outcome: Outcome) -> Screen:
         if not outcome.applied:
@@ -99,13 +127,17 @@ class ConsoleInterview:
     def _pause(self, session: InterviewSession) -> None:
         self._send(session, action="pause")
         if self.persistent:
+            # The whole command: a store is shared by many people, so "the last user" is not
+            # something the console could safely guess (issue 11).
+            command = f"itss-bot console --resume --user {self.key.user}"
             self.console.print(
-                "中断しました。回答は保存されています。`itss-bot console --resume` で再開できます。"
+                f"中断しました。回答は保存されています。`{command}` で再開できます。",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,  # a command to copy, never folded
             )
         else:
-            self.console.print(
-                "中断しました。REDIS_URL を設定すると、回答を保存して後で再開できます。"
-            )
+            self.console.print("中断しました。" + NO_REDIS, highlight=False, soft_wrap=True)
 
     def run(self, specialty: str | None) -> int:
         if specialty:
@@ -116,7 +148,8 @@ class ConsoleInterview:
             self.console.print(
                 f"進行中のインタビューを再開します（{len(session.answers)} 件回答済み）。"
             )
-        self.console.print(f"[dim]{HELP}[/dim]")
+        after = KEPT if self.persistent else NOT_KEPT
+        self.console.print(f"[dim]{HELP.format(after=after)}[/dim]")
         while True:
             nxt: Screen | None
             if session.state is Phase.CHOOSING_SPECIALTY:
@@ -152,7 +185,7 @@ class ConsoleInterview:
 
     def _ask(self, session: InterviewSession, q: QuestionView) -> Screen | None:
         self._show_question(q)
-        text = self._read(">")
+        text = self._read("（s: 省略できます）>" if q.can_skip else ">")
         if text is None or text == "q":
             self._pause(session)
             return None
@@ -160,6 +193,9 @@ class ConsoleInterview:
             return self._send(session, action="back")
         if text == "s":
             return self._send(session, action="skip", fact=q.fact.id)
+        if text == "" and q.previous is not None:  # Enter keeps the earlier answer
+            kept = session.raw_answers.get(q.fact.id, session.answers.get(q.fact.id))
+            return self._send(session, action="answer", fact=q.fact.id, value=kept)
         choices = q.options or q.statements
         value: str | list[str] = self._choice_value(text, q) if choices else text
         return self._send(session, action="answer", fact=q.fact.id, value=value)
@@ -167,8 +203,11 @@ class ConsoleInterview:
     def _review(self, session: InterviewSession, r: ReviewView) -> Screen | None:
         lines, preview = r.answers, r.preview
         self.console.rule("回答の確認")
+        self.editing = None
         for i, line in enumerate(lines, 1):
             self.console.print(f"  {i}. {line.fact.label}: {line.shown}")
+        for dim, note in self._notes(session.notes):
+            self.console.print(f"  根拠メモ（{dim}）: {note}", markup=False, highlight=False)
         self.console.print(f"判定（見込み）: {preview.specialty_name} {preview.level_name}")
         self.console.print(
             "[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]"
@@ -180,7 +219,8 @@ class ConsoleInterview:
         if text == "b":
             return self._send(session, action="back")
         if text.isdigit() and 1 <= int(text) <= len(lines):
-            return self._send(session, action="edit", fact=lines[int(text) - 1].fact.id)
+            self.editing = lines[int(text) - 1].fact.id
+            return self._send(session, action="edit", fact=self.editing)
         if text == "m":
             return self._note(session, r)
         if text not in ("", "ok", "y"):
@@ -191,14 +231,19 @@ class ConsoleInterview:
             return self._report(outcome)
         result = result_of(outcome.record, self.framework)
         print_result(self.console, result)
-        for dim, note in outcome.record.notes.items():
-            self.console.print(f"根拠メモ（{dim}）: {note}")
+        for dim, note in self._notes(outcome.record.notes):
+            self.console.print(f"根拠メモ（{dim}）: {note}", markup=False, highlight=False)
         print_plan(self.console, development_plan(self.framework, result))
         source = f"判定フレームワーク: {result.framework_source}"
         if self.framework.source.note:
             source += f"\n{self.framework.source.note}"
         self.console.print(Panel(source))
         return None
+
+    def _notes(self, notes: dict[str, str]) -> list[tuple[str, str]]:
+        """The notes by the dimension's Japanese name, in the framework's order."""
+        dims = self.framework.job_category.dimensions
+        return [(d.name, notes[d.id]) for d in dims if d.id in notes]
 
     def _note(self, session: InterviewSession, r: ReviewView) -> Screen:
         dims = self.framework.job_category.dimensions

@@ -112,3 +112,50 @@ def test_lookup_cli() -> None:
     missing = runner.invoke(app, ["lookup", "存在しない語"])
     assert missing.exit_code == 1
     assert "見つかりませんでした" in missing.stdout
+
+
+def test_several_files_in_order_and_json_is_one_list() -> None:
+    files = [EXAMPLES / "so-level3.yaml", EXAMPLES / "team.yaml", EXAMPLES / "so-level2.yaml"]
+    result = runner.invoke(app, ["evaluate", *map(str, files), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [(Path(d["file"]).name, d.get("person"), d["level"]) for d in data] == [
+        ("so-level3.yaml", None, 3),
+        ("team.yaml", "佐藤", 1),
+        ("team.yaml", "鈴木", 3),
+        ("team.yaml", "高橋", 0),
+        ("so-level2.yaml", None, 2),
+    ]
+    human = runner.invoke(app, ["evaluate", *map(str, files)])
+    assert human.exit_code == 0, human.output
+    at = [human.stdout.index(f.name) for f in files]
+    assert at == sorted(at)
+    assert human.stdout.index("佐藤") < human.stdout.index("高橋") < at[2]
+
+
+def test_dash_reads_standard_input() -> None:
+    text = (EXAMPLES / "so-level3.yaml").read_text(encoding="utf-8")
+    alone = runner.invoke(app, ["evaluate", "-", "--json"], input=text)
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(alone.stdout)["level"] == 3
+    mixed = runner.invoke(
+        app, ["evaluate", str(EXAMPLES / "so-level2.yaml"), "-", "--json"], input=text
+    )
+    assert mixed.exit_code == 0, mixed.output
+    assert [(d["file"], d["level"]) for d in json.loads(mixed.stdout)] == [
+        (str(EXAMPLES / "so-level2.yaml"), 2),
+        ("<stdin>", 3),
+    ]
+
+
+def test_every_bad_file_is_named_and_nothing_is_printed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("specialty: devops\nfacts: {}\n", encoding="utf-8")
+    missing = tmp_path / "missing.yaml"
+    result = runner.invoke(
+        app, ["evaluate", str(EXAMPLES / "so-level3.yaml"), str(bad), str(missing), "--json"]
+    )
+    assert result.exit_code == 2
+    assert f"{bad}: entry.specialty: unknown specialty 'devops'" in result.stderr
+    assert f"{missing}: cannot read file" in result.stderr
+    assert result.stdout == ""
