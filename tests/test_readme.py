@@ -126,7 +126,8 @@ def test_quick_start_console_runs_an_interview_without_redis() -> None:
     out = result.stdout
     assert "専門分野の選択" in out
     assert "質問 1" in out
-    assert "中断しました。REDIS_URL を設定すると、回答を保存して後で再開できます。" in out
+    assert "中断しました。REDIS_URL が設定されていないため" in out  # nothing is kept
+    assert "REDIS_URL を設定すると、回答を保存して後で再開できます" in out
 
 
 @pytest.mark.parametrize(
