@@ -275,7 +275,9 @@ def test_clip_never_cuts_an_entity() -> None:
         for limit in range(5, 40):
             parts = pieces(escaped, limit)
             assert "".join(parts) == escaped
-            assert all(0 < len(p) <= limit and not re.search(r"&(?!amp;|lt;|gt;)", p) for p in parts)
+            assert all(
+                0 < len(p) <= limit and not re.search(r"&(?!amp;|lt;|gt;)", p) for p in parts
+            )
 
 
 def test_a_long_line_of_mentions_is_never_cut_inside_one() -> None:
