@@ -243,3 +243,44 @@ def test_version_2_records_are_small(redis_store: RedisStore, user: str) -> None
         record = ResultRecord.model_validate_json(raw)
         assert len(record.model_dump_json().encode()) < 2 * 1024
         assert len(record.summary().model_dump_json().encode()) < 200
+
+
+# ---------------------------------------------------------------------- before sign-off
+
+BEFORE_SIGNOFF = json.loads((Path(__file__).parent / "data" / "before_signoff.json").read_text())
+
+
+def write_before_signoff(store: RedisStore, client: redis.Redis) -> None:
+    for name, stored in BEFORE_SIGNOFF["keys"].items():
+        full = store.prefix + name
+        if stored["type"] == "hash":
+            client.hset(full, mapping=stored["value"])
+        elif stored["type"] == "list":
+            client.rpush(full, *stored["value"])
+        else:
+            client.zadd(full, dict(stored["value"]))
+    client.expire(store.session_key(key("cy")), 20 * 86400)
+
+
+def test_results_of_the_release_before_signoff_read_as_not_reviewed(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    from flows.interview import Interview
+    from flows.review import Decision, Denied
+    from flows.signoff import SignOff
+
+    write_before_signoff(redis_store, redis_client)
+    assert not any(name.endswith(":reviews") for name in BEFORE_SIGNOFF["keys"])
+    summaries = redis_store.summaries(TEAM, ["ann", "ben", "cy"])
+    assert summaries["ann"].latest is not None
+    assert summaries["ann"].latest.campaign == "c2026h2"
+    assert [summaries[u].review for u in ("ann", "ben", "cy")] == [None, None, None]
+    assert summaries["cy"].in_progress
+    assert redis_store.latest_review(key("ann")) is None
+    assert redis_store.reviews(key("ben")) == {}
+    # not reviewed, and not to be decided: a result without a review is self-assessed only
+    (record,) = redis_store.history(key("ann"))
+    signoff = SignOff(Interview(FW), redis_store, lambda: record.completed_at, lambda: "x")
+    with pytest.raises(Denied, match="古い提出"):
+        signoff.decide(key("ann"), record.interview_id, Decision("approve", "boss"), bool)
+    assert redis_store.latest_review(key("ann")) is None
