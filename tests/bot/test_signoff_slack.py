@@ -42,8 +42,9 @@ def finish(bot: Bot, person: Person, level: int) -> None:
 
 def submit(bot: Bot, user: str, level: int = 4) -> Person:
     person = Person(bot, user)
+    before = len(person.posts())
     person.command("start SO")
-    person.wait_posts(1)
+    person.wait_posts(before + 1)
     finish(bot, person, level)
     return person
 
