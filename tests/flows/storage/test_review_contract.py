@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -21,9 +22,12 @@ from flows.service import InterviewService, Notify
 from flows.session import PersonKey, Phase, ResultRecord
 from flows.signoff import SignOff
 from flows.storage.base import SessionStore, StaleWriteError
+from flows.storage.redis_scripts import DECIDE
 from flows.storage.redis_store import RedisStore
-from tests.flows.storage.test_contract import FW, record, session
+from tests.flows.storage import test_contract
+from tests.flows.storage.test_contract import FW, record, round_trips, session
 
+counted = test_contract.counted  # the store counting round trips (a fixture)
 T0 = datetime(2027, 3, 19, 0, 0, tzinfo=UTC)
 ANN = PersonKey(team="T1", user="ann")
 SO = "system_operations"
@@ -304,3 +308,27 @@ def test_the_previous_campaigns_level_is_kept_for_the_trend(store: SessionStore)
     assert latest is not None
     assert latest.interview_id == rec.interview_id
     assert (latest.self_level, latest.previous_level) == (4, 2)
+
+
+def test_redis_round_trips_of_a_decision(counted: tuple[RedisStore, type[Any]]) -> None:
+    """DECIDE with its notices is one pipeline (index, script, index); a decision by the
+    service reads the roster, the latest review (two) and the record first, then audits."""
+    store, counter = counted
+    store.client.script_load(DECIDE)  # as after a replica's first decision
+    rec = record(ANN, n=1)
+    pending = complete(store, rec, ["boss"])
+    assert round_trips(counter, lambda: store.reviews(ANN)) == (1, 1)
+    assert round_trips(counter, lambda: store.latest_review(ANN)) == (2, 2)
+    decided = approved(pending)
+    queued = notices(decided, ["boss"], T0)
+    decide = lambda: store.decide(decided, expected=pending, deliveries=queued)  # noqa: E731
+    assert round_trips(counter, decide) == (1, 3)
+
+    store.set_managers("T1", {"bob": ["boss"]})
+    signoff = SignOff(Interview(FW), store, Clock(), lambda: "x")
+    bob = submit(store, PersonKey(team="T1", user="bob"), 3, Clock())
+    by_service = lambda: signoff.decide(  # noqa: E731
+        PersonKey(team="T1", user="bob"), bob.interview_id, Decision("approve", "boss"), no
+    )
+    # roster, latest review (2), latest results, DECIDE pipeline, audit append
+    assert round_trips(counter, by_service) == (6, 8)
