@@ -24,6 +24,7 @@ from bot.blocks.interview import screen
 from bot.blocks.notices import notice_text
 from bot.blocks.result import result_blocks
 from bot.blocks.review import (
+    NO,
     YES,
     ModifyDraft,
     decided_context,
@@ -197,8 +198,15 @@ def open_modal(ctx: BotContext, click: ReviewClick, kind: str) -> None:
 # ---------------------------------------------------------------------- modal submissions
 
 
+def _element(values: dict[str, Any], block: str) -> dict[str, Any]:
+    """The input element `v` of a block as Slack sends it ({} when missing)."""
+    element = (values.get(block) or {}).get("v")
+    return element if isinstance(element, dict) else {}
+
+
 def _text(values: dict[str, Any], block: str) -> str:
-    return str(((values.get(block) or {}).get("v") or {}).get("value") or "")
+    value = _element(values, block).get("value")
+    return value if isinstance(value, str) else ""
 
 
 def _submitted(
@@ -243,19 +251,23 @@ def _errors(block: str, text: str) -> dict[str, Any]:
 def _fact_values(values: dict[str, Any], target: Target) -> dict[str, object]:
     """What the modify modal holds per fact, as interview answers are given."""
     out: dict[str, object] = {}
-    for block_id, inputs in values.items():
+    for block_id in values:
         if not block_id.startswith(ids.FACT_BLOCK):
             continue
         fact_id = block_id.removeprefix(ids.FACT_BLOCK)
-        element = (inputs or {}).get("v") or {}
+        element = _element(values, block_id)
         if "selected_options" in element:  # checkboxes: an empty choice is 該当なし
-            chosen = [str(o.get("value")) for o in element.get("selected_options") or []]
+            options = element.get("selected_options")
+            if not isinstance(options, list):
+                continue  # not what Slack sends: left unchanged
+            chosen = [str(o.get("value")) for o in options if isinstance(o, dict)]
             out[fact_id] = chosen if chosen or fact_id in target.record.answers else None
         elif "selected_option" in element:
-            picked = (element.get("selected_option") or {}).get("value")
-            out[fact_id] = (picked == YES) if picked in (YES, "いいえ") else picked
+            selected = element.get("selected_option")
+            picked = selected.get("value") if isinstance(selected, dict) else None
+            out[fact_id] = (picked == YES) if picked in (YES, NO) else picked
         else:
-            out[fact_id] = element.get("value")
+            out[fact_id] = _text(values, block_id)
     return out
 
 

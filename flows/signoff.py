@@ -8,7 +8,7 @@ nothing is written (not even an audit event: a denial is not an access).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flows.audit import AuditAction, append_or_log, event
@@ -22,6 +22,7 @@ from flows.review import (
     Review,
     authorize,
     decide,
+    manager_changes,
 )
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import InterviewStore, SessionStore, StaleWriteError
@@ -30,6 +31,7 @@ IN_PROGRESS = (
     "進行中のインタビューがあるため、差し戻された回答を開けません。"
     "進行中のインタビューを確定するか、「最初から」でやり直してから、もう一度押してください。"
 )
+BAD_CHANGES = "修正の内容が正しくありません。もう一度「修正」から入力してください。"
 NOT_RETURNED = "この差し戻しは既に再提出されたか、より新しい提出があります。"
 ACTION_EVENT = {
     "approved": AuditAction.RESULT_APPROVED,
@@ -99,6 +101,13 @@ class SignOff:
         """Decide, store and audit; Denied for whatever stands in the way (a lost race
         reads the winner: 「<@X> さんが既に承認しました」)."""
         target = self.target(person, interview_id, decision.actor, is_admin)
+        if decision.action == "modify":  # checked here too: a modal's metadata can be forged
+            changes, problems = manager_changes(
+                self.interview.framework, target.record, dict(decision.changes or {})
+            )
+            if problems:
+                raise Denied(BAD_CHANGES)
+            decision = replace(decision, changes=changes)
         now = self.clock()
         decided = decide(
             target.review,

@@ -429,3 +429,35 @@ def test_a_stale_or_foreign_button_value_is_told_plainly(team: Bot) -> None:
     settle(bot)
     assert ephemerals(bot, "UM1") == ["このボタンは古いメッセージのものです。"]
     assert um1.posts() == []
+
+
+def test_bad_modal_input_is_told_in_japanese_never_a_traceback(team: Bot) -> None:
+    """A manager's forged or malformed modal: a value not of the fact, odd element shapes,
+    metadata that names nothing — each gets a Japanese message and nothing is stored."""
+    bot = team
+    submit(bot, "U1", 4)
+    review = bot.store.latest_review(key("U1"))
+    assert review is not None
+    meta = ids.ReviewRef("U1", review.interview_id).encode()
+    before = stored(bot)
+    draft = json.dumps({"r": meta, "why": "理由", "c": {"role": "president", "nope": 1}})
+    forged = bot.slack.view_submission("UM1", ids.MODIFY_CONFIRM_MODAL, {}, private_metadata=draft)
+    assert "修正の内容が正しくありません" in blocks_text(forged.json()["view"]["blocks"])
+    odd = {
+        ids.FACT_BLOCK + "role": {"v": {"type": "static_select", "selected_option": "operator"}},
+        ids.FACT_BLOCK + "complexity": {"v": {"type": "checkboxes", "selected_options": "x"}},
+        ids.FACT_BLOCK + "operations_count": {"v": {"type": "plain_text_input", "value": 7}},
+    } | text_state(ids.REASON_BLOCK, "理由")
+    shaped = bot.slack.view_submission("UM1", ids.MODIFY_MODAL, odd, private_metadata=meta)
+    assert shaped.json()["response_action"] == "errors"
+    assert NO_CHANGE in shaped.json()["errors"].values()  # what is not Slack's shape: unchanged
+    nothing = bot.slack.view_submission(
+        "UM1", ids.RETURN_MODAL, text_state(ids.COMMENT_BLOCK, "x"), private_metadata="junk"
+    )
+    assert nothing.json()["errors"] == {ids.COMMENT_BLOCK: "このボタンは古いメッセージのものです。"}
+    unknown = bot.slack.view_submission(
+        "UM1", ids.MODIFY_CONFIRM_MODAL, {}, private_metadata="{not json"
+    )
+    assert "古いメッセージ" in blocks_text(unknown.json()["view"]["blocks"])
+    settle(bot)
+    assert stored(bot) == before

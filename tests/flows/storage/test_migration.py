@@ -282,5 +282,5 @@ def test_results_of_the_release_before_signoff_read_as_not_reviewed(
     (record,) = redis_store.history(key("ann"))
     signoff = SignOff(Interview(FW), redis_store, lambda: record.completed_at, lambda: "x")
     with pytest.raises(Denied, match="古い提出"):
-        signoff.decide(key("ann"), record.interview_id, Decision("approve", "boss"), bool)
+        signoff.decide(key("ann"), record.interview_id, Decision("approve", "boss"), lambda: False)
     assert redis_store.latest_review(key("ann")) is None
