@@ -165,11 +165,10 @@ def approve(ctx: BotContext, click: ReviewClick) -> None:
             Decision("approve", click.actor.user),
             _is_admin(ctx, click.actor, click.enterprise),
         )
+        record = ctx.signoff.target_record(click.person, decided.review)
     except Denied as exc:
         tell(ctx, click, str(exc))
         return
-    record = record_of(ctx.store, click.person, decided.review.specialty, click.ref.interview)
-    assert record is not None
     announce(ctx, decided, record, click.channel, click.ts)
 
 
@@ -178,12 +177,10 @@ def open_modal(ctx: BotContext, click: ReviewClick, kind: str) -> None:
     if click.ref is None or click.person is None:
         tell(ctx, click, STALE)
         return
+    who = click.actor.user
     try:
         target = ctx.signoff.target(
-            click.person,
-            click.ref.interview,
-            click.actor.user,
-            _is_admin(ctx, click.actor, click.enterprise),
+            click.person, click.ref.interview, who, _is_admin(ctx, click.actor, click.enterprise)
         )
     except Denied as exc:
         tell(ctx, click, str(exc))
@@ -330,9 +327,11 @@ def _announce_later(
     ctx: BotContext, click: ReviewClick, decided: Decided, ref: ids.ReviewRef
 ) -> None:
     assert click.person is not None
-    record = record_of(ctx.store, click.person, decided.review.specialty, ref.interview)
-    if record is not None:
-        ctx.defer(announce, ctx, decided, record, ref.channel, ref.ts, notify=click.actor)
+    try:
+        record = ctx.signoff.target_record(click.person, decided.review)
+    except Denied:  # erased in between: nothing to show
+        return
+    ctx.defer(announce, ctx, decided, record, ref.channel, ref.ts, notify=click.actor)
 
 
 # ---------------------------------------------------------------------- 修正して再提出

@@ -86,10 +86,14 @@ class SignOff:
         review = self.store.latest_review(person)
         if review is None or review.interview_id != interview_id:
             raise Denied(NOT_LATEST)
-        record = record_of(self.store, person, review.specialty, interview_id)
+        return Target(review, self.target_record(person, review), managers, as_admin)
+
+    def target_record(self, person: PersonKey, review: Review) -> ResultRecord:
+        """The result `review` is of (Denied when it is gone: erased)."""
+        record = record_of(self.store, person, review.specialty, review.interview_id)
         if record is None:
             raise Denied(NOT_LATEST)
-        return Target(review, record, managers, as_admin)
+        return record
 
     def decide(
         self,
@@ -109,16 +113,7 @@ class SignOff:
                 raise Denied(BAD_CHANGES)
             decision = replace(decision, changes=changes)
         now = self.clock()
-        decided = decide(
-            target.review,
-            target.record,
-            decision,
-            latest=interview_id,
-            managers_now=target.managers,
-            is_admin=lambda: target.as_admin,
-            framework=self.interview.framework,
-            now=now,
-        )
+        decided = self._decided(target, decision, now)
         lease = now.timestamp() + self.lease_seconds * len(decided.deliveries)
         try:
             self.store.decide(
@@ -129,19 +124,22 @@ class SignOff:
             )
         except StaleWriteError:
             again = self.target(person, interview_id, decision.actor, is_admin)
-            decide(  # raises what the winner left: 「既に承認しました」
-                again.review,
-                again.record,
-                decision,
-                latest=interview_id,
-                managers_now=again.managers,
-                is_admin=lambda: again.as_admin,
-                framework=self.interview.framework,
-                now=now,
-            )
+            self._decided(again, decision, now)  # raises what the winner left: 「既に承認しました」
             raise Denied(NOT_LATEST) from None
         self._audit(decided.review)
         return decided
+
+    def _decided(self, target: Target, decision: Decision, now: datetime) -> Decided:
+        return decide(
+            target.review,
+            target.record,
+            decision,
+            latest=target.review.interview_id,
+            managers_now=target.managers,
+            is_admin=lambda: target.as_admin,
+            framework=self.interview.framework,
+            now=now,
+        )
 
     def _audit(self, review: Review) -> None:
         """Who decided what about whom: ids and codes, never the comment or the facts'

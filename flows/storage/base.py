@@ -96,6 +96,17 @@ def check_completion(session: InterviewSession, record: ResultRecord) -> None:
         )
 
 
+def check_decision(review: Review, expected: Review) -> PersonKey:
+    """A decision replaces the review of its own person and interview (else ValueError)."""
+    if (review.team, review.user, review.interview_id) != (
+        expected.team,
+        expected.user,
+        expected.interview_id,
+    ):
+        raise ValueError("a decision must be of the review it replaces")
+    return PersonKey(team=review.team, user=review.user)
+
+
 def check_assignments(assignments: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     """Manager lists as lists; a bare string is refused (it is a Sequence[str] of letters)."""
     checked: dict[str, list[str]] = {}

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from flows.outbox import Delivery
 from flows.review import Review, ReviewSummary
 from flows.session import PersonKey
-from flows.storage.base import StaleWriteError
+from flows.storage.base import StaleWriteError, check_decision
 from flows.storage.memory_outbox import MemoryOutbox
 
 _Person = tuple[str, str]
@@ -62,13 +62,8 @@ class MemoryReviews:
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
     ) -> None:
-        if (review.team, review.user, review.interview_id) != (
-            expected.team,
-            expected.user,
-            expected.interview_id,
-        ):
-            raise ValueError("a decision must be of the review it replaces")
-        person = (review.team, review.user)
+        key = check_decision(review, expected)
+        person = (key.team, key.user)
         with self._lock:
             stored = self._reviews.get(person, {}).get(review.interview_id)
             if stored == review:

@@ -20,7 +20,7 @@ from redis.exceptions import NoScriptError
 from flows.outbox import Delivery
 from flows.review import REVIEW_VERSION, Review, ReviewSummary
 from flows.session import PersonKey
-from flows.storage.base import StaleWriteError
+from flows.storage.base import StaleWriteError, check_decision
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
 from flows.storage.redis_roster import RedisRoster
 from flows.storage.redis_scripts import DECIDE, text
@@ -75,13 +75,7 @@ class RedisReviews(RedisRoster):
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
     ) -> None:
-        if (review.team, review.user, review.interview_id) != (
-            expected.team,
-            expected.user,
-            expected.interview_id,
-        ):
-            raise ValueError("a decision must be of the review it replaces")
-        key = PersonKey(team=review.team, user=review.user)
+        key = check_decision(review, expected)
         keys = [self.reviews_key(key), self.summary_key(key), *self.outbox.keys(key)]
         args = [
             review.interview_id,
