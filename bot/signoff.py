@@ -38,8 +38,8 @@ from bot.blocks.review import (
     return_modal,
 )
 from flows.outbox import Delivery
-from flows.review import COMMENT_MAX_CHARS, Decided, Decision, Denied, manager_changes
-from flows.review_compare import side_by_side
+from flows.review import COMMENT_MAX_CHARS, Decided, Decision, Denied
+from flows.review_facts import manager_changes, side_by_side
 from flows.session import PersonKey, ResultRecord
 from flows.signoff import Target, record_of
 

@@ -18,16 +18,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.explain import level_name
-from flows.facts import coerce_fact, to_json_value
-from flows.inference import Result, evaluate
-from flows.numbers import AnswerError
 from flows.outbox import Delivery
+from flows.review_facts import judged_with
 from flows.session import JsonFact, ResultRecord
 from framework_data.models import Framework
 
 REVIEW_VERSION: Literal[1] = 1
 COMMENT_MAX_CHARS = 1000
-SURPRISE_GAP = 2  # |self − confirmed| from which the difference is flagged 「サプライズ」
 
 ReviewStatus = Literal["pending", "approved", "returned", "modified"]
 Action = Literal["approve", "return", "modify"]
@@ -172,43 +169,6 @@ def already(review: Review) -> str:
     """What a second decider is told: who decided, what, when."""
     at = review.decided_at.strftime("%Y-%m-%d %H:%M UTC") if review.decided_at else ""
     return f"<@{review.decided_by}> さんが既に{DONE[review.status]}しました（{at}）。"
-
-
-# ------------------------------------------------------------------ the manager's facts
-
-
-def manager_changes(
-    framework: Framework, record: ResultRecord, raw: Mapping[str, object]
-) -> tuple[dict[str, JsonFact], dict[str, str]]:
-    """The facts the manager changed (fact id → value, only those that differ from the
-    person's answers) and the problems by fact id, each value checked as an interview answer
-    is (flows.facts.coerce_fact). A value left empty (None or "") is unchanged."""
-    known = {f.id: f for f in framework.facts_for(record.specialty)}
-    changes: dict[str, JsonFact] = {}
-    problems: dict[str, str] = {}
-    for fact_id, value in raw.items():
-        fact = known.get(fact_id)
-        if fact is None:
-            problems[fact_id] = "この専門分野にない項目です。"
-            continue
-        if value is None or value == "":
-            continue
-        try:
-            parsed = to_json_value(coerce_fact(fact, record.specialty, value))
-        except AnswerError as exc:
-            problems[fact_id] = exc.message
-            continue
-        if record.answers.get(fact_id) != parsed:
-            changes[fact_id] = parsed
-    return changes, problems
-
-
-def judged_with(record: ResultRecord, framework: Framework, changes: Mapping[str, Any]) -> Result:
-    """The verdict on the person's answers with the manager's `changes` over them."""
-    answers = {**record.answers, **changes}
-    facts = {k: frozenset(v) if isinstance(v, list) else v for k, v in answers.items()}
-    asked = None if record.asked is None else [*record.asked, *changes]
-    return evaluate(framework, record.specialty, facts, asked=asked)
 
 
 @dataclass(frozen=True)

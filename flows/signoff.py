@@ -22,8 +22,8 @@ from flows.review import (
     Review,
     authorize,
     decide,
-    manager_changes,
 )
+from flows.review_facts import manager_changes
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import InterviewStore, SessionStore, StaleWriteError
 

@@ -25,7 +25,7 @@ from bot.blocks.result import MARK
 from flows.explain import level_name
 from flows.facts import show_value
 from flows.review import COMMENT_MAX_CHARS, Review, outcome_line
-from flows.review_compare import SideBySide
+from flows.review_facts import SideBySide
 from flows.session import JsonFact, ResultRecord
 from flows.text import clean
 from framework_data.models import FactDef, Framework

@@ -2,7 +2,8 @@
 
 One Protocol per concern: `InterviewStore` (interviews in progress and their results),
 `RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
-`CampaignStore` (campaigns and who they cover), `ReviewStore` (manager sign-off),
+`CampaignStore` (campaigns and who they cover), `flows.storage.reviews.ReviewStore`
+(manager sign-off),
 `flows.outbox.OutboxStore` (messages that
 must arrive) and `flows.audit.AuditStore` (who did what, when); `SessionStore` is all of them,
 which is what the app is given. Beside them: the errors every backend raises, the checks both
@@ -21,6 +22,7 @@ from flows.campaign import Campaign, Membership, StartPlan, Submission
 from flows.outbox import Delivery, OutboxStore
 from flows.review import Review, ReviewSummary
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
+from flows.storage.reviews import ReviewStore
 
 DEFAULT_SESSION_TTL = 30 * 86400  # an interview in progress: 30 days after its last save
 SENT_TTL_SECONDS = 30 * 86400  # "already sent" marks of the outbox, after the last send
@@ -94,17 +96,6 @@ def check_completion(session: InterviewSession, record: ResultRecord) -> None:
             f"result of {record.team}/{record.user} cannot complete the session of "
             f"{session.team}/{session.user}"
         )
-
-
-def check_decision(review: Review, expected: Review) -> PersonKey:
-    """A decision replaces the review of its own person and interview (else ValueError)."""
-    if (review.team, review.user, review.interview_id) != (
-        expected.team,
-        expected.user,
-        expected.interview_id,
-    ):
-        raise ValueError("a decision must be of the review it replaces")
-    return PersonKey(team=review.team, user=review.user)
 
 
 def check_assignments(assignments: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
@@ -264,36 +255,6 @@ class CampaignStore(Protocol):
 
     def open_memberships(self, key: PersonKey) -> list[tuple[Campaign, Membership]]:
         """The open campaigns covering the person, with their membership of each."""
-        ...
-
-
-class ReviewStore(Protocol):
-    """The sign-off of each submitted result (flows.review), stored under the person and
-    erased by `forget`. StoreUnavailableError when the backend cannot be reached; a stored
-    review that cannot be read is left out (and logged). Results written before sign-off
-    existed have none: they read as not reviewed."""
-
-    def reviews(self, key: PersonKey) -> dict[str, Review]:
-        """Every review of the person, by interview id."""
-        ...
-
-    def latest_review(self, key: PersonKey) -> Review | None:
-        """The review of the person's latest result (None: it has none)."""
-        ...
-
-    def decide(
-        self,
-        review: Review,
-        *,
-        expected: Review,
-        deliveries: Sequence[Delivery] = (),
-        lease_until: float = 0.0,
-    ) -> None:
-        """Atomically, only when the stored review of `review.interview_id` is `expected`
-        and it is still the person's latest: store `review` (decided), make it the summary's
-        `review` and queue `deliveries` (claimed by the caller until `lease_until`, as
-        `complete` does). StaleWriteError otherwise, writing nothing — unless this very
-        decision is already stored (a retry), which returns without writing again."""
         ...
 
 

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from flows.outbox import Delivery
 from flows.review import Review, ReviewSummary
 from flows.session import PersonKey
-from flows.storage.base import StaleWriteError, check_decision
+from flows.storage.base import StaleWriteError
 from flows.storage.memory_outbox import MemoryOutbox
+from flows.storage.reviews import check_decision
 
 _Person = tuple[str, str]
 

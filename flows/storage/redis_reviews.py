@@ -20,10 +20,11 @@ from redis.exceptions import NoScriptError
 from flows.outbox import Delivery
 from flows.review import REVIEW_VERSION, Review, ReviewSummary
 from flows.session import PersonKey
-from flows.storage.base import StaleWriteError, check_decision
+from flows.storage.base import StaleWriteError
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
 from flows.storage.redis_roster import RedisRoster
 from flows.storage.redis_scripts import DECIDE, text
+from flows.storage.reviews import check_decision
 from flows.storage.values import read_or_skip
 
 _REVIEW = Review.model_validate_json

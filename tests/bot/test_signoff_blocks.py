@@ -23,7 +23,7 @@ from bot.blocks.review import (
     return_modal,
 )
 from flows.review import Decision, Review, decide
-from flows.review_compare import side_by_side
+from flows.review_facts import side_by_side
 from tests.bot.test_blocks import FW, T0, check, record, snapshot
 
 SO = "system_operations"
