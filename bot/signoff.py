@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk.errors import SlackApiError
 
 from bot import ids
-from bot.blocks.common import section
+from bot.blocks.common import MAX_BLOCKS, section
 from bot.blocks.interview import screen
 from bot.blocks.notices import notice_text
 from bot.blocks.result import result_blocks
@@ -77,7 +77,8 @@ def review_message(
         blocks = result_blocks(
             record, ctx.framework, for_manager=True, decision=decision_actions(record)
         )
-        return {"text": text, "blocks": [section(text), *blocks[:49]]}
+        # the notice first; the buttons, last, are never the block cut
+        return {"text": text, "blocks": [section(text), *blocks[:-1][: MAX_BLOCKS - 2], blocks[-1]]}
     review = ctx.store.reviews(key).get(delivery.interview_id)
     if review is None or record is None or not review.decided:
         log.info("sign-off delivery %s dropped: its review is gone", delivery.id)
@@ -149,7 +150,8 @@ def announce(
         record, ctx.framework, for_manager=True, decision=decided_context(review)
     )
     try:
-        ctx.client.chat_update(channel=channel, ts=ts, text=decided_text(review, ""), blocks=blocks)
+        text = decided_text(review, _specialty_name(ctx, review.specialty))
+        ctx.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except (SlackApiError, OSError) as exc:
         log.warning("editing %s/%s failed: %s", channel, ts, exc)
 

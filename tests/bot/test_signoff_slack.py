@@ -319,6 +319,8 @@ def test_an_admin_acts_for_a_person_without_a_manager(bot: Bot) -> None:
     admin = Person(bot, "UADMIN")
     message = result_for(admin)
     assert "マネージャーが名簿に登録されていません" in blocks_text(message.args["blocks"])
+    assert len(message.args["blocks"]) <= 50
+    assert message.args["blocks"][-1]["block_id"] == "review"
     press(bot, admin, message, ids.REVIEW_APPROVE)
     review = bot.store.latest_review(key("U5"))
     assert review is not None
@@ -460,4 +462,31 @@ def test_bad_modal_input_is_told_in_japanese_never_a_traceback(team: Bot) -> Non
     )
     assert "古いメッセージ" in blocks_text(unknown.json()["view"]["blocks"])
     settle(bot)
+    assert stored(bot) == before
+
+
+@pytest.mark.parametrize("user", ["UM1", "U2", "UEXT"])
+def test_only_the_person_may_reopen_their_returned_answers(team: Bot, user: str) -> None:
+    bot = team
+    bot.api.set_user("UEXT", is_admin=True, is_owner=True, team_id="T9EXTERNAL")
+    ann = submit(bot, "U1", 3)
+    um1 = Person(bot, "UM1")
+    press(bot, um1, result_for(um1), ids.REVIEW_RETURN)
+    submit_view(bot, "UM1", opened_view(bot), text_state(ids.COMMENT_BLOCK, "ZQXCOMMENT"))
+    outcome = next(
+        c
+        for c in reversed(ann.posts())
+        if ids.REVIEW_REOPEN in blocks_text(c.args.get("blocks") or [])
+    )
+    before = stored(bot)
+    other = Person(bot, user)
+    bot.api.clear()
+    other.click(ann.button(outcome, ids.REVIEW_REOPEN), outcome)
+    settle(bot)
+    assert ephemerals(bot, user) == ["このボタンは古いメッセージのものです。"]
+    seen = json.dumps([c.args for c in bot.api.calls()], ensure_ascii=False, default=str)
+    assert "ZQXCOMMENT" not in seen
+    assert not bot.api.calls("chat.postMessage")
+    assert bot.store.load(key(user)) is None
+    assert bot.store.load(key("U1")) is None
     assert stored(bot) == before
