@@ -100,6 +100,7 @@ class Review(BaseModel):
     def summary(self) -> ReviewSummary:
         return ReviewSummary(
             interview_id=self.interview_id,
+            submitted_at=self.submitted_at,
             status=self.status,
             self_level=self.self_level,
             confirmed_level=self.confirmed_level,
@@ -115,6 +116,7 @@ class ReviewSummary(BaseModel):
 
     schema_version: Literal[1] = REVIEW_VERSION
     interview_id: str
+    submitted_at: datetime  # its result's completed_at: a summary's `r` and `d` must agree
     status: ReviewStatus
     self_level: int
     confirmed_level: int | None = None

@@ -77,6 +77,15 @@ def latest_summary(records: Iterable[ResultRecord]) -> ResultSummary | None:
     return None if last is None else last.summary()
 
 
+def same_result(latest: ResultSummary | None, review: ReviewSummary | None) -> ReviewSummary | None:
+    """The review, when it is of the latest result: a replica of the release before sign-off
+    completing an interview during a rolling deploy leaves the earlier result's review in the
+    summary, which then tells nothing about the latest (not reviewed)."""
+    if latest is None or review is None or review.submitted_at != latest.completed_at:
+        return None
+    return review
+
+
 # ------------------------------------------------------------------ checks shared by backends
 
 _ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")  # as PersonKey; Redis puts it in a hash tag

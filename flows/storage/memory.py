@@ -26,6 +26,7 @@ from flows.storage.base import (
     check_completion,
     check_team,
     latest_summary,
+    same_result,
 )
 from flows.storage.memory_audit import MemoryAudit
 from flows.storage.memory_campaigns import MemoryCampaigns
@@ -175,11 +176,12 @@ class MemoryStore(MemoryCampaigns, MemoryReviews):
             for key in keys:
                 person = _person(key)
                 session = self._current(person, now)
+                latest = latest_summary(self._latest.get(person, {}).values())
                 out[key.user] = MemberSummary(
-                    latest=latest_summary(self._latest.get(person, {}).values()),
+                    latest=latest,
                     in_progress=session is not None,
                     specialty_in_progress=None if session is None else session.specialty,
-                    review=self.review_summary_locked(person),
+                    review=same_result(latest, self.review_summary_locked(person)),
                 )
         return out
 

@@ -23,7 +23,7 @@ from flows.session import (
     ResultRecord,
     ResultSummary,
 )
-from flows.storage.base import MemberSummary, latest_summary
+from flows.storage.base import MemberSummary, latest_summary, same_result
 from flows.storage.redis_roster import RedisRoster
 from flows.storage.redis_scripts import text
 from flows.storage.values import read_or_skip
@@ -96,7 +96,8 @@ class RedisResults(RedisRoster):
                 where = f"{self.summary_key(key)} (r)"
                 latest = read_or_skip(_SUMMARY, raw, where, "ResultSummary", SUMMARY_VERSION)
                 unreadable = () if latest is not None else (where,)
-                member = replace(member, latest=latest, unreadable=unreadable)
+                review = same_result(latest, member.review)
+                member = replace(member, latest=latest, unreadable=unreadable, review=review)
             out[key.user] = member
         if older:
             self._summaries_of_older_data(out, older)
@@ -125,7 +126,10 @@ class RedisResults(RedisRoster):
             raws, raw = replies[2 * i], replies[2 * i + 1]
             records, unreadable = self._latest(self.latest_key(key), raws)
             summary = latest_summary(records.values())
-            member = replace(out[key.user], latest=summary, unreadable=tuple(unreadable))
+            review = same_result(summary, out[key.user].review)
+            member = replace(
+                out[key.user], latest=summary, unreadable=tuple(unreadable), review=review
+            )
             if not opened and raw is not None:  # a session saved by the previous release
                 where = f"{self.session_key(key)} (data)"
                 session = read_or_skip(_SESSION, raw, where, "InterviewSession")

@@ -77,7 +77,12 @@ class RedisReviews(RedisRoster):
         lease_until: float = 0.0,
     ) -> None:
         key = check_decision(review, expected)
-        keys = [self.reviews_key(key), self.summary_key(key), *self.outbox.keys(key)]
+        keys = [
+            self.reviews_key(key),
+            self.summary_key(key),
+            *self.outbox.keys(key),
+            self.history_key(key),
+        ]
         args = [
             review.interview_id,
             expected.model_dump_json(),

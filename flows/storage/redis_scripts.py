@@ -120,11 +120,13 @@ return 1
 """
 )
 
-# KEYS[1] the person's reviews, KEYS[2] their summary, KEYS[3..6] their outbox; ARGV:
-# interview id, the review as read (pending), the decided review, its summary, delivery
-# count, then (id, json, due ms) per delivery, queued as claimed by the writer. 1 = decided;
-# 2 = this very decision is already stored (a retry); 0 = the review changed since it was
-# read (another decision won) or is no longer the person's latest (summary `d`).
+# KEYS[1] the person's reviews, KEYS[2] their summary, KEYS[3..6] their outbox, KEYS[7] their
+# history; ARGV: interview id, the review as read (pending), the decided review, its summary,
+# delivery count, then (id, json, due ms) per delivery, queued as claimed by the writer.
+# 1 = decided; 2 = this very decision is already stored (a retry); 0 = the review changed
+# since it was read (another decision won) or is no longer of the person's latest result (the
+# summary's `d`, and the history's last record: a replica of the release before sign-off may
+# have completed a newer one without touching `d`).
 DECIDE = (
     ENQUEUE_LUA
     + """
@@ -132,7 +134,10 @@ local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur == ARGV[3] then return 2 end
 if cur ~= ARGV[2] then return 0 end
 local d = redis.call('HGET', KEYS[2], 'd')
-if not d or not string.find(d, '"interview_id":"' .. ARGV[1] .. '"', 1, true) then return 0 end
+local mark = '"interview_id":"' .. ARGV[1] .. '"'
+if not d or not string.find(d, mark, 1, true) then return 0 end
+local last = redis.call('LINDEX', KEYS[7], -1)
+if not last or not string.find(last, mark, 1, true) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], 'd', ARGV[4])
 enqueue(3, 6, tonumber(ARGV[5]), 1)

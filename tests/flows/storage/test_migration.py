@@ -284,3 +284,38 @@ def test_results_of_the_release_before_signoff_read_as_not_reviewed(
     with pytest.raises(Denied, match="古い提出"):
         signoff.decide(key("ann"), record.interview_id, Decision("approve", "boss"), lambda: False)
     assert redis_store.latest_review(key("ann")) is None
+
+
+def test_the_next_submission_after_signoff_arrived_is_reviewed_with_its_trend(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    """ann's result of campaign c2026h2 was written before sign-off (self level 3, no review):
+    her next submission gets a pending review whose previous level of record is that 3."""
+    import uuid
+    from datetime import timedelta
+
+    from flows.facts import to_json_value
+    from flows.interview import Command, Interview
+    from flows.personas import persona
+    from flows.service import InterviewService, Notify
+    from flows.session import Phase
+
+    write_before_signoff(redis_store, redis_client)
+    (old,) = redis_store.history(key("ann"))
+    assert (old.campaign, old.verdict.level) == ("c2026h2", 3)
+    ticks = iter(old.completed_at + timedelta(days=200, minutes=m) for m in range(1000))
+    svc = InterviewService(
+        Interview(FW), redis_store, lambda: next(ticks), lambda: uuid.uuid4().hex, Notify()
+    )
+    svc.start(key("ann"), "system_operations")
+    while (session := svc.current(key("ann"))) is not None and session.state is Phase.ASKING:
+        value = to_json_value(persona("system_operations", 4)[session.current or ""])
+        svc.act(key("ann"), Command(action="answer", step=session.step, value=value))
+    assert session is not None
+    done = svc.act(key("ann"), Command(action="confirm", step=session.step))
+    assert done.record is not None
+    review = redis_store.latest_review(key("ann"))
+    assert review is not None
+    assert (review.interview_id, review.status) == (done.record.interview_id, "pending")
+    assert (review.self_level, review.previous_level) == (4, 3)
+    assert redis_store.summaries(TEAM, ["ann"])["ann"].review == review.summary()

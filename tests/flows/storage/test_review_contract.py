@@ -332,3 +332,23 @@ def test_redis_round_trips_of_a_decision(counted: tuple[RedisStore, type[Any]]) 
     )
     # roster, latest review (2), latest results, DECIDE pipeline, audit append
     assert round_trips(counter, by_service) == (6, 8)
+
+
+def test_a_result_an_older_replica_completed_is_not_shown_as_reviewed(
+    redis_store: RedisStore,
+) -> None:
+    """During a rolling deploy a replica of the release before sign-off completes without
+    touching the summary's `d`: the earlier review then neither shows beside the newer result
+    nor can be decided any more."""
+    first = complete(redis_store, record(ANN, n=1), ["boss"])
+    newer = record(ANN, n=2)
+    client = redis_store.client
+    client.rpush(redis_store.history_key(ANN), newer.model_dump_json())  # its COMPLETE's writes
+    client.hset(redis_store.latest_key(ANN), newer.specialty, newer.model_dump_json())
+    client.hset(redis_store.summary_key(ANN), "r", newer.summary().model_dump_json())
+    member = redis_store.summaries("T1", ["ann"])["ann"]
+    assert member.latest == newer.summary()
+    assert member.review is None
+    with pytest.raises(StaleWriteError):
+        redis_store.decide(approved(first), expected=first)
+    assert redis_store.reviews(ANN)[first.interview_id] == first
