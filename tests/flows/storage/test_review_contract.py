@@ -7,6 +7,7 @@ reviews. The SignOff service over it: who may decide, first decision wins, retur
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -352,3 +353,28 @@ def test_a_result_an_older_replica_completed_is_not_shown_as_reviewed(
     with pytest.raises(StaleWriteError):
         redis_store.decide(approved(first), expected=first)
     assert redis_store.reviews(ANN)[first.interview_id] == first
+
+
+def test_two_managers_at_once_one_decision(store: SessionStore, signoff: SignOff) -> None:
+    """Two replicas deciding the same review at the same moment: one decides, the other is
+    told who did — never two decisions, never an error."""
+    rec = submit(store, ANN, 4, Clock())
+
+    def one(manager: str) -> str:
+        try:
+            signoff.decide(ANN, rec.interview_id, Decision("approve", manager), no)
+        except Denied as exc:
+            return str(exc)
+        return "decided"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(one, ["boss", "vice"]))
+    assert outcomes.count("decided") == 1
+    (other,) = [o for o in outcomes if o != "decided"]
+    review = store.latest_review(ANN)
+    assert review is not None
+    assert other.startswith(f"<@{review.decided_by}> さんが既に承認しました")
+    approved_events = [
+        e for e in store.audit.events("T1") if e.action == AuditAction.RESULT_APPROVED
+    ]
+    assert [e.actor for e in approved_events] == [review.decided_by]
