@@ -15,11 +15,16 @@ import pytest
 from bot import ids
 from bot.signoff import NO_CHANGE
 from flows.audit import AuditAction
-from flows.personas import persona
 from flows.review import DENIED, OWN
 from flows.session import PersonKey
 from tests.bot.slack_env import Bot, Person, blocks_text
-from tests.bot.test_audit_slack import SECRET_NOTE, finish_with_note, settle, slash
+from tests.bot.test_audit_slack import (
+    SECRET_NOTE,
+    answer_to_review,
+    finish_with_note,
+    settle,
+    slash,
+)
 from tests.slack_mock import Call
 
 TEAM = "T0001"
@@ -28,14 +33,7 @@ SO = "system_operations"
 
 def finish(bot: Bot, person: Person, level: int) -> None:
     """Answer as an SO persona of `level` and confirm at the review screen."""
-    facts = persona(SO, level)
-    while True:
-        posts = len(person.posts())
-        screen = person.screen()
-        if ids.CONFIRM in blocks_text(screen.args["blocks"]):
-            break
-        person.answer(facts[person.current_fact()], screen)
-        person.wait_posts(posts + 1)
+    screen = answer_to_review(person, level)
     person.click(person.button(screen, ids.CONFIRM), screen)
     settle(bot)
 
