@@ -241,7 +241,8 @@ def decide(  # noqa: PLR0913 - the inputs of one decision, by name
 
 
 def notices(review: Review, managers_now: Sequence[str], now: datetime) -> list[Delivery]:
-    """The person is told the outcome; every other manager (then and now) who decided."""
+    """The person is told the outcome; every other manager on the roster now, who decided
+    (one no longer their manager is not told: the person's result is no longer theirs)."""
     base: dict[str, Any] = {
         "team": review.team,
         "user": review.user,
@@ -258,8 +259,7 @@ def notices(review: Review, managers_now: Sequence[str], now: datetime) -> list[
             **base,
         )
     ]
-    others = dict.fromkeys([*review.managers, *managers_now])
-    for manager in others:
+    for manager in dict.fromkeys(managers_now):
         if manager in (review.decided_by, review.user):
             continue
         out.append(
