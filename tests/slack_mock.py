@@ -35,6 +35,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
+from tests.blockkit import payload_problems
+
 __all__ = ["Call", "MockSlackApi"]
 
 TEAM_ID = "T0001"
@@ -252,6 +254,9 @@ class MockSlackApi:
         self._thread: threading.Thread | None = None
         self.users_page_size: int | None = None
         """Cap on users.list page size (the caller's ``limit`` still applies when smaller)."""
+        self.invalid: list[str] = []
+        """Block Kit Slack would have refused (tests/blockkit.py), answered `invalid_blocks`;
+        the `api` fixtures fail a test that leaves any here."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -285,6 +290,8 @@ class MockSlackApi:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        if self.invalid and exc[0] is None:
+            raise AssertionError("Block Kit Slack would refuse:\n" + "\n".join(self.invalid))
 
     @property
     def origin(self) -> str:
@@ -498,6 +505,9 @@ class MockSlackApi:
                 response = dict(override.payload)
             elif not _token_of(headers, args) and method != "api.test":
                 response = {"ok": False, "error": "not_authed"}
+            elif found := payload_problems(method, args):
+                self.invalid += found
+                response = {"ok": False, "error": "invalid_blocks", "errors": found}
             else:
                 response = self._answer(method, args)
             self._calls.append(
@@ -546,6 +556,9 @@ class MockSlackApi:
         with self._lock:
             fault: _Fault | None = self._take(self._faults, "response_url")
             status = fault.status if fault is not None else 200
+            if found := payload_problems("response_url", args):
+                self.invalid += found
+                status = 400  # Slack answers a response_url reply it refuses with HTTP 400
             self._calls.append(
                 Call("response_url", args, headers, arrived, body=body, status=status)
             )

@@ -57,3 +57,16 @@ def test_load_harness_runs_whole_interviews_over_https_and_http(tmp_path: Path) 
     assert "| CPU per click over HTTPS ≤ 1.5× over plain HTTP" in section
     assert "| 2 requests in flight: interactions per second |" in section
     assert "| team summary ÷ floor |" in section
+
+
+def test_picture_benchmark_writes_its_section(tmp_path: Path) -> None:
+    from benchmarks.bench_picture import SECTION, main
+
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\n## Other\n\nkept\n", encoding="utf-8")
+    assert main(["--sizes", "10,1000", "--rounds", "1", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Other\n\nkept" in text
+    assert text.count(SECTION) == 1
+    assert "| 1,000 people |" in text
+    assert "Target: ≤ 300 ms for 1,000 people — " in text

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot import ids
-from bot.blocks.common import Block, context, escape, section
+from bot.blocks.common import Block, context, escape, section, split_sections
 from flows.campaign import Campaign, GroupRow
 
 
@@ -79,13 +79,15 @@ def digest_message(campaign: Campaign, pending: Sequence[str]) -> tuple[str, lis
     """To a manager the day before the due date: their reports who have not submitted."""
     name = escape(campaign.name)
     text = f"ITSS スキル診断「{name}」: 未提出 {len(pending)} 人（期限: {due_text(campaign.due)}）"
-    who = "、".join(f"<@{u}>" for u in pending)
-    blocks = [
-        section(
-            f"*ITSS スキル診断「{name}」* の期限（*{due_text(campaign.due)}*）が近づいています。\n"
-            f"あなたの部下のうち、まだ提出していない人（{len(pending)} 人）: {who}"
-        )
-    ]
+    mentions = [f"<@{u}>" for u in pending]
+    who = ["、".join(mentions[i : i + 20]) for i in range(0, len(mentions), 20)]
+    blocks = split_sections(
+        [
+            f"*ITSS スキル診断「{name}」* の期限（*{due_text(campaign.due)}*）が近づいています。",
+            f"あなたの部下のうち、まだ提出していない人（{len(pending)} 人）:",
+            *who,
+        ]
+    )
     return text, blocks
 
 

@@ -19,7 +19,7 @@ import yaml
 
 from bot import ids
 from bot.app import create_app
-from bot.blocks.common import clip, escape, split_sections
+from bot.blocks.common import clip, escape, pieces, split_sections
 from bot.blocks.result import result_blocks
 from bot.context import BotContext
 from bot.csv_export import safe_cell
@@ -268,8 +268,24 @@ def test_clip_never_cuts_an_entity() -> None:
             out = clip(escaped, limit)
             assert len(out) <= limit
             assert not re.search(r"&(?!amp;|lt;|gt;)", out), (limit, out)
-        (block,) = split_sections([escaped])
-        assert not re.search(r"&(?!amp;|lt;|gt;)", block["text"]["text"])
+        blocks = split_sections([escaped])
+        texts = [b["text"]["text"] for b in blocks]
+        assert "".join(texts) == escaped, "a long line goes on in the next section, whole"
+        for text in texts:
+            assert len(text) <= 3000
+            assert not re.search(r"&(?!amp;|lt;|gt;)", text), f"a cut entity: {text[-20:]!r}"
+        for limit in range(5, 40):
+            parts = pieces(escaped, limit)
+            assert "".join(parts) == escaped
+            assert all(
+                0 < len(p) <= limit and not re.search(r"&(?!amp;|lt;|gt;)", p) for p in parts
+            )
+
+
+def test_a_long_line_of_mentions_is_never_cut_inside_one() -> None:
+    line = "、".join(f"<@U{i:08d}>" for i in range(400))
+    for part in pieces(line, 3000):
+        assert part.count("<") == part.count(">"), part[-30:]
 
 
 def test_the_person_sees_their_own_notes() -> None:
