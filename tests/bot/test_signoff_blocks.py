@@ -133,3 +133,18 @@ def test_history() -> None:
     assert text.index("キャンペーン外") < text.index("2026上期")  # newest first
     assert "確定 -（自己評価のみ） | 判定基準 v0.9（当時の基準のまま）" in text
     snapshot("history", page)
+
+
+def test_the_team_picture_takes_the_confirmed_and_previous_levels() -> None:
+    from bot.picture import PictureRow, picture_rows
+    from flows.storage.base import MemberSummary
+
+    rec = record(SO, 4)
+    review = decided("modify", "担当者", role="operator").model_copy(update={"previous_level": 3})
+    rows = picture_rows(
+        {
+            "U1": MemberSummary(rec.summary(), review=review.summary()),
+            "U2": MemberSummary(rec.summary()),  # not reviewed
+        }
+    )
+    assert rows == [PictureRow(SO, 4, 2, 3), PictureRow(SO, 4, None, None)]
