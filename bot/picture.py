@@ -151,14 +151,20 @@ def team_picture(
 
 def picture_rows(summaries: Mapping[str, MemberSummary]) -> list[PictureRow]:
     """The people of a team summary on the picture: each with a result at its specialty and
-    level, each with only an interview in progress at its specialty without a level; people
+    level (with its confirmed level and the previous campaign's level of record, from its
+    sign-off), each with only an interview in progress at its specialty without a level; people
     with neither (or whose data could not be read) are not drawn."""
     rows = []
     for member in summaries.values():
         if member.unreadable:
             continue
         if member.latest is not None:
-            rows.append(PictureRow(member.latest.specialty, member.latest.level))
+            review = member.review  # the sign-off of that result (None: not reviewed)
+            confirmed = review.confirmed_level if review is not None else None
+            previous = review.previous_level if review is not None else None
+            rows.append(
+                PictureRow(member.latest.specialty, member.latest.level, confirmed, previous)
+            )
         elif member.specialty_in_progress:
             rows.append(PictureRow(member.specialty_in_progress, None))
     return rows

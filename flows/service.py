@@ -14,6 +14,7 @@ from flows.audit import AuditAction, append_or_log, event
 from flows.campaign import submissions
 from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
 from flows.outbox import result_deliveries
+from flows.review import Review, previous_level
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import SessionStore, StaleWriteError
 
@@ -103,10 +104,15 @@ class InterviewService:
                 if linked is not None:
                     record = record.model_copy(update={"campaign": linked})
                     outcome = replace(outcome, record=record)
+                managers = self.store.managers_of(session.team, session.user)
                 deliveries = []
                 if self.notify is not None:
-                    managers = self.store.managers_of(session.team, session.user)
                     deliveries = result_deliveries(record, managers, self.notify.admins)
+                # the previous campaign's level of record, for the trend (↑ ↓ →): final by
+                # now, since only the latest submission can be decided
+                previous = previous_level(
+                    self.store.history(session.key), self.store.reviews(session.key), linked
+                )
                 self.store.complete(
                     outcome.session,
                     record,
@@ -116,6 +122,7 @@ class InterviewService:
                     lease_until=now.timestamp()
                     + (self.notify.lease_seconds * len(deliveries) if self.notify else 0),
                     submissions=subs,
+                    review=Review.pending(record, managers, previous),
                 )
                 outcome = replace(outcome, deliveries=tuple(deliveries))
                 self._audit_submitted(record)

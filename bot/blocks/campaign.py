@@ -95,10 +95,11 @@ def _counts(row: GroupRow, min_group: int) -> str:
     if row.hidden:
         return hidden_text(min_group)
     c = row.counts
-    late = f"（うち期限後 {row.late}）" if row.late else ""
+    # late submissions are among 完了 and 承認待ち alike (and 回答中, when returned)
+    late = f"、期限後の提出 {row.late}" if row.late else ""
     return (
-        f"完了 {c['done']}{late} / 承認待ち {c['in_review']} / 回答中 {c['in_progress']} / "
-        f"未着手 {c['not_started']}（{row.size} 人）"
+        f"完了 {c['done']} / 承認待ち {c['in_review']} / 回答中 {c['in_progress']} / "
+        f"未着手 {c['not_started']}（{row.size} 人{late}）"
     )
 
 
