@@ -102,8 +102,12 @@ def test_views_and_unknown_methods(slack: MockSlackApi, web: WebClient) -> None:
     published = web.views_publish(user_id="U1", view=view)
     assert published["view"]["id"].startswith("V")
     assert slack.calls("views.publish")[0].args["view"] == view
-    modal = {"type": "modal", "callback_id": "cb", "title": {"type": "plain_text", "text": "t"}}
-    modal["blocks"] = [{"type": "divider"}]
+    modal: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": "cb",
+        "title": {"type": "plain_text", "text": "t"},
+        "blocks": [{"type": "divider"}],
+    }
     opened = web.views_open(trigger_id="t", view=modal)
     updated = web.views_update(view_id=opened["view"]["id"], view=modal)
     assert updated["view"]["id"] == opened["view"]["id"]
