@@ -13,6 +13,7 @@ from bot.blocks.team import TeamRow, team_messages
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
 from bot.people import Directory, NotAUser, user_id
+from bot.picture import picture_rows, team_picture
 from flows.review import trend
 from flows.session import PersonKey
 from flows.storage.base import MemberSummary
@@ -181,7 +182,8 @@ def send_team_summary(
         )
         return
     names = {c.id: c.name for c in ctx.store.campaigns(key.team)}
-    rows = team_rows(ctx, ctx.store.summaries(key.team, members), names)
+    summaries = ctx.store.summaries(key.team, members)
+    rows = team_rows(ctx, summaries, names)
     scope = "all" if everyone else "own" if manager == key.user else "manager"
     accessed_team(ctx, key, None if everyone else manager, scope, len(rows))
     channel = ctx.dm_channel(key.user)
@@ -189,11 +191,30 @@ def send_team_summary(
         ctx.client.chat_postMessage(
             channel=channel, blocks=blocks, text=f"チームの診断状況（{len(rows)} 人）"
         )
-    ctx.client.files_upload_v2(
+    title = (
+        "全員"
+        if everyone
+        else "あなたの部下"
+        if manager == key.user
+        else f"<@{manager}> さんの部下"
+    )
+    picture = team_picture(
+        picture_rows(summaries),
+        {s.id: s.name for s in ctx.framework.job_category.specialties},
+        title=f"チームのレベル分布（{title} {len(rows)} 人）",
+        min_group=ctx.settings.aggregate_min_group,
+        full_view=everyone or ctx.is_admin(key.user, key.team, enterprise),
+    )
+    ctx.client.files_upload_v2(  # both files in one upload: one message in the DM
         channel=channel,
-        content=team_csv(rows, user_names(ctx, {r.user for r in rows})),
-        filename="itss-team.csv",
-        title="チームの診断状況（CSV）",
+        file_uploads=[  # the picture first: it is what a manager looks at
+            {"content": picture, "filename": "itss-team.png", "title": "レベル分布（PNG）"},
+            {
+                "content": team_csv(rows, user_names(ctx, {r.user for r in rows})),
+                "filename": "itss-team.csv",
+                "title": "チームの診断状況（CSV）",
+            },
+        ],
     )
     if respond is not None:
         respond(text="チームの診断状況を DM に送りました。", response_type="ephemeral")

@@ -323,6 +323,10 @@ class MockSlackApi:
         with self._lock:
             return [c.method for c in self._calls]
 
+    def uploads(self, suffix: str = "") -> list[Call]:
+        """The raw file uploads (method "upload") of files whose name ends with `suffix`."""
+        return [c for c in self.calls("upload") if str(c.args.get("filename")).endswith(suffix)]
+
     def clear(self) -> None:
         """Forget recorded calls (configuration, faults and delays stay)."""
         with self._lock:
@@ -531,10 +535,11 @@ class MockSlackApi:
             else:
                 self._files[file_id]["size"] = len(body)
                 status, text = 200, f"OK - {len(body)}"
+            name = self._files.get(file_id, {}).get("filename", "")
             self._calls.append(
                 Call(
                     "upload",
-                    {"_body": body, "file_id": file_id},
+                    {"_body": body, "file_id": file_id, "filename": name},
                     headers,
                     arrived,
                     body=body,

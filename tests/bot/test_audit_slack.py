@@ -96,7 +96,7 @@ def finish_with_note(bot: Bot, person: Person) -> None:
 
 
 def audit_rows(bot: Bot) -> list[list[str]]:
-    upload = bot.api.calls("upload")[-1]
+    upload = bot.api.uploads(".csv")[-1]
     return list(csv.reader(io.StringIO(upload.body.decode("utf-8"))))
 
 

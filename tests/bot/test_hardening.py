@@ -81,7 +81,7 @@ class Running:
         return "\n".join(parts)
 
     def csv_rows(self) -> list[list[str]]:
-        (upload,) = self.api.calls("upload")
+        (upload,) = self.api.uploads(".csv")
         return list(csv.reader(io.StringIO(upload.body.decode("utf-8"))))
 
 

@@ -99,7 +99,7 @@ def test_team_summary_csv_and_status_show_the_level_of_record(cycle: Bot) -> Non
     assert "<@U1> | システムオペレーション | レベル 4 | " in summary
     assert "| 確定 | 不足" in summary
     assert "| 確定 レベル 4 | 前回比 ↑" in summary
-    upload = bot.api.calls("upload")[-1].body.decode("utf-8")
+    upload = bot.api.uploads(".csv")[-1].body.decode("utf-8")
     rows = {r[0]: r for r in csv.reader(io.StringIO(upload))}
     assert rows["user_id"][-3:] == ["confirmed_level", "change_since_previous_campaign", "campaign"]
     assert rows["U1"][3] == "4"
