@@ -99,8 +99,14 @@ class InterviewService:
             return outcome
         try:
             if (record := outcome.record) is not None:
-                # the open campaigns covering the person: linked, and their reminders removed
-                linked, subs = submissions(record, self.store.open_memberships(session.key))
+                # the open campaigns covering the person: linked, and their reminders removed;
+                # a resubmission after 差し戻し stays in the returned submission's campaign
+                reviews = self.store.reviews(session.key)
+                latest = self.store.latest_review(session.key)
+                returned = latest.campaign if latest and latest.status == "returned" else None
+                linked, subs = submissions(
+                    record, self.store.open_memberships(session.key), returned
+                )
                 if linked is not None:
                     record = record.model_copy(update={"campaign": linked})
                     outcome = replace(outcome, record=record)
@@ -110,9 +116,7 @@ class InterviewService:
                     deliveries = result_deliveries(record, managers, self.notify.admins)
                 # the previous campaign's level of record, for the trend (↑ ↓ →): final by
                 # now, since only the latest submission can be decided
-                previous = previous_level(
-                    self.store.history(session.key), self.store.reviews(session.key), linked
-                )
+                previous = previous_level(self.store.history(session.key), reviews, linked)
                 self.store.complete(
                     outcome.session,
                     record,
