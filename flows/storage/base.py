@@ -18,6 +18,7 @@ from typing import Protocol
 from flows.audit import AuditStore
 from flows.campaign import Campaign, Membership, StartPlan, Submission
 from flows.outbox import Delivery, OutboxStore
+from flows.roster import SpecialtyPreset
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
 
 DEFAULT_SESSION_TTL = 30 * 86400  # an interview in progress: 30 days after its last save
@@ -101,6 +102,19 @@ def check_assignments(assignments: Mapping[str, Sequence[str]]) -> dict[str, lis
             raise TypeError(f"managers of {member!r} must be a list of user ids")
         checked[member] = list(managers)
     return checked
+
+
+def check_presets(
+    assignments: Mapping[str, Sequence[str]], specialties: Mapping[str, str] | None
+) -> dict[str, str]:
+    """The presets a roster write stores: those given ("" removes one), and "" for every
+    member removed from the roster. ValueError for a value that is not a specialty id."""
+    presets = {m: "" for m, managers in assignments.items() if not managers}
+    for member, specialty in (specialties or {}).items():
+        if specialty:
+            SpecialtyPreset(specialty=specialty)  # ValueError (ValidationError) when malformed
+        presets.setdefault(member, specialty)
+    return presets
 
 
 # ------------------------------------------------------------------ the contract, by concern
@@ -190,7 +204,8 @@ class InterviewStore(Protocol):
 
 
 class RosterStore(Protocol):
-    """Who manages whom, per team: member user id → manager user ids. Never expires. An
+    """Who manages whom, per team: member user id → manager user ids, and each member's
+    specialty preset (the specialty their campaign invitations start in). Never expires. An
     invalid team id raises ValueError before anything is read or written; StoreUnavailableError
     when the backend cannot be reached."""
 
@@ -202,10 +217,22 @@ class RosterStore(Protocol):
         """Every member's managers; a row that cannot be read is left out (and logged)."""
         ...
 
-    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
+    def set_managers(
+        self,
+        team: str,
+        assignments: Mapping[str, Sequence[str]],
+        specialties: Mapping[str, str] | None = None,
+    ) -> None:
         """Set the managers of each member given, atomically, all or nothing (an empty list
-        removes the member's row; members not given are left as they are). A manager list
-        that is a bare string or holds a non-string raises TypeError, writing nothing."""
+        removes the member's row and their preset; members not given are left as they are).
+        `specialties` sets the preset of each member it names in the same step ("" removes
+        it); a member it does not name keeps theirs. A manager list that is a bare string or
+        holds a non-string raises TypeError, writing nothing."""
+        ...
+
+    def specialties(self, team: str) -> dict[str, str]:
+        """Each member's specialty preset (flows.roster); one that cannot be read is left
+        out (and logged): that member chooses their specialty as usual."""
         ...
 
 
