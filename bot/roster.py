@@ -185,11 +185,12 @@ def _is_person(token: str) -> bool:
 def set_managers(req: RosterRequest) -> None:
     """`set @member @manager… [specialty]`: the member's whole row (no specialty: none)."""
     tokens = req.rest.split()
-    specialty = ""
-    if len(tokens) >= 3 and not _is_person(tokens[-1]):
-        specialty = _specialty(tokens.pop(), req.ctx.framework.resolve_specialty)
-    if len(tokens) < 2:
+    people = next((i for i, t in enumerate(tokens) if not _is_person(t)), len(tokens))
+    if people < 2:
         raise RosterError(USAGE)
+    written = " ".join(tokens[people:])  # what follows the people: 「Help Desk」 too
+    specialty = _specialty(written, req.ctx.framework.resolve_specialty) if written else ""
+    tokens = tokens[:people]
     member, *managers = _user_ids(tokens, req.directory)
     if member in managers:
         raise RosterError("自分自身をマネージャーにはできません")
