@@ -185,9 +185,10 @@ def _is_person(token: str) -> bool:
 def set_managers(req: RosterRequest) -> None:
     """`set @member @manager… [specialty]`: the member's whole row (no specialty: none)."""
     tokens = req.rest.split()
-    people = next((i for i, t in enumerate(tokens) if not _is_person(t)), len(tokens))
-    if people < 2:
+    if len(tokens) < 2:
         raise RosterError(USAGE)
+    # the member and a manager, more managers, then what names no one: the specialty
+    people = next((i for i, t in enumerate(tokens) if i >= 2 and not _is_person(t)), len(tokens))
     written = " ".join(tokens[people:])  # what follows the people: 「Help Desk」 too
     specialty = _specialty(written, req.ctx.framework.resolve_specialty) if written else ""
     tokens = tokens[:people]
