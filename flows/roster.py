@@ -8,6 +8,7 @@ every earlier release reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,3 +23,16 @@ class SpecialtyPreset(BaseModel):
 
     schema_version: Literal[1] = PRESET_VERSION
     specialty: str = Field(pattern=r"^[a-z0-9_]{1,40}$")
+
+
+def check_presets(
+    assignments: Mapping[str, Sequence[str]], specialties: Mapping[str, str] | None
+) -> dict[str, str]:
+    """The presets a roster write stores: those given ("" removes one), and "" for every
+    member removed from the roster. ValueError for a value that is not a specialty id."""
+    presets = {m: "" for m, managers in assignments.items() if not managers}
+    for member, specialty in (specialties or {}).items():
+        if specialty:
+            SpecialtyPreset(specialty=specialty)  # ValueError (ValidationError) when malformed
+        presets.setdefault(member, specialty)
+    return presets

@@ -13,6 +13,7 @@ from bot import ids
 from bot.campaign_modal import Form, check, open_modal, start_and_tell
 from bot.context import BotContext
 from bot.interview import person, start_in_dm
+from bot.people import enterprise_of
 
 
 def campaign_start_clicked(ctx: BotContext, ack: Ack, body: dict[str, Any]) -> None:
@@ -24,15 +25,11 @@ def campaign_start_clicked(ctx: BotContext, ack: Ack, body: dict[str, Any]) -> N
     ctx.defer(start_in_dm, ctx, key, preset, notify=key)
 
 
-def _enterprise(body: dict[str, Any]) -> str | None:
-    return (body.get("enterprise") or {}).get("id") or None
-
-
 def campaign_open_clicked(ctx: BotContext, ack: Ack, body: dict[str, Any]) -> None:
     ack()
     key = person(body)
     trigger = str(body.get("trigger_id") or "")
-    ctx.defer(open_modal, ctx, key, trigger, _enterprise(body), notify=key)
+    ctx.defer(open_modal, ctx, key, trigger, enterprise_of(body), notify=key)
 
 
 def campaign_submitted(
@@ -40,7 +37,7 @@ def campaign_submitted(
 ) -> None:
     """Checked before the ack, so the errors show in the modal; started after it."""
     key = person(body)
-    outcome = check(ctx, key, Form.parse(view["state"]["values"]), _enterprise(body))
+    outcome = check(ctx, key, Form.parse(view["state"]["values"]), enterprise_of(body))
     if isinstance(outcome, dict):
         ack(response_action="errors", errors=outcome)
         return

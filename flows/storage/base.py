@@ -18,7 +18,6 @@ from typing import Protocol
 from flows.audit import AuditStore
 from flows.campaign import Campaign, Membership, StartPlan, Submission
 from flows.outbox import Delivery, OutboxStore
-from flows.roster import SpecialtyPreset
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
 
 DEFAULT_SESSION_TTL = 30 * 86400  # an interview in progress: 30 days after its last save
@@ -102,19 +101,6 @@ def check_assignments(assignments: Mapping[str, Sequence[str]]) -> dict[str, lis
             raise TypeError(f"managers of {member!r} must be a list of user ids")
         checked[member] = list(managers)
     return checked
-
-
-def check_presets(
-    assignments: Mapping[str, Sequence[str]], specialties: Mapping[str, str] | None
-) -> dict[str, str]:
-    """The presets a roster write stores: those given ("" removes one), and "" for every
-    member removed from the roster. ValueError for a value that is not a specialty id."""
-    presets = {m: "" for m, managers in assignments.items() if not managers}
-    for member, specialty in (specialties or {}).items():
-        if specialty:
-            SpecialtyPreset(specialty=specialty)  # ValueError (ValidationError) when malformed
-        presets.setdefault(member, specialty)
-    return presets
 
 
 # ------------------------------------------------------------------ the contract, by concern

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from flows.audit import DEFAULT_RETENTION_DAYS
 from flows.campaign import Submission
 from flows.outbox import Delivery
+from flows.roster import check_presets
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
     DEFAULT_SESSION_TTL,
@@ -23,7 +24,6 @@ from flows.storage.base import (
     StaleWriteError,
     check_assignments,
     check_completion,
-    check_presets,
     check_team,
     latest_summary,
 )

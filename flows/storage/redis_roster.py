@@ -18,8 +18,8 @@ from pydantic import TypeAdapter
 from redis.cluster import RedisCluster
 from redis.commands.core import Script
 
-from flows.roster import PRESET_VERSION, SpecialtyPreset
-from flows.storage.base import check_assignments, check_presets
+from flows.roster import PRESET_VERSION, SpecialtyPreset, check_presets
+from flows.storage.base import check_assignments
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_scripts import reachable, text
 from flows.storage.values import read_or_skip
