@@ -131,6 +131,7 @@ def test_a_member_who_clicks_anyway_is_refused_without_a_form(bot: Bot, user: st
     text = blocks_text(view["blocks"])
     assert "管理者と名簿に部下がいるマネージャーだけ" in text
     assert not any(u in text for u in ROSTER)
+    assert set(bot.api.methods()) <= {"auth.test", "users.info", "views.open"}
     nothing_started(bot)
 
 
@@ -233,4 +234,5 @@ def test_who_may_not_start_one_from_the_modal(
     assert says in found[block]
     for other in [*ROSTER, "UBOSS", "UBOSS2"]:  # the reply names nobody, not even who was typed
         assert other not in result.body, other
+    assert set(bot.api.methods()) <= {"auth.test", "users.info"}  # who asks; nothing sent
     nothing_started(bot)
