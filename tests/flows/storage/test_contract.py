@@ -412,8 +412,11 @@ def test_ids_that_would_break_a_key_are_refused(store: SessionStore) -> None:
             store.summaries("T1", [bad])
 
 
-def test_ping(store: SessionStore) -> None:
-    store.ping()
+def test_ping_asks_the_server(counted: tuple[RedisStore, type[Any]]) -> None:
+    """`ping` is one real round trip (a no-op `ping` would pass a reachable check by doing
+    nothing); that it fails when nothing answers is test_redis_unreachable_…[ping]."""
+    store, counter = counted
+    assert round_trips(counter, store.ping) == (1, 1)
 
 
 def test_open_store_picks_the_backend(redis_url: str) -> None:
