@@ -33,8 +33,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
-import statistics
 import sys
 import tempfile
 import threading
@@ -50,6 +48,7 @@ from typing import Any
 import redis
 
 from benchmarks import report
+from benchmarks.campaign_report import HEADING, section, summary
 from benchmarks.servers import RedisProbe, start_redis
 from benchmarks.slack_fake import FakeSlack
 from benchmarks.tls import Certificates, make_certificates
@@ -63,7 +62,6 @@ from flows.storage.redis_store import RedisStore
 from tests.flows.storage.test_contract import CountingConnection
 from tests.slack_requests import SlackClient, serve_wsgi
 
-HEADING = "## Campaign: invitations and a reminder round"
 SECRET = "bench-campaign-signing-secret"  # noqa: S105 - signs the benchmark's own requests
 TOKEN = "xoxb-bench-campaign"  # noqa: S105
 ADMIN, TEAM = "UADMIN", "T0001"
@@ -235,65 +233,6 @@ def one_run(args: argparse.Namespace, tmp: Path, certs: Certificates) -> dict[st
     return flat | {"floor_posts_seconds": posts, "floor_open_and_post_seconds": opens}
 
 
-def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """The median of every figure over the runs (the call counts of the first run)."""
-    numbers = [k for k, v in runs[0].items() if isinstance(v, int | float)]
-    out: dict[str, Any] = {k: statistics.median(r[k] for r in runs) for k in numbers}
-    return out | {k: runs[0][k] for k in ("invite_calls", "remind_calls")}
-
-
-def _calls(calls: dict[str, int], people: int) -> str:
-    return ", ".join(f"`{m}` {n / people:.3g}" for m, n in sorted(calls.items()))
-
-
-def section(args: argparse.Namespace, runs: list[dict[str, Any]]) -> str:
-    s, n = summary(runs), args.people
-    loads = ", ".join(f"{r['load_before']:.1f}" for r in runs) + f" → {runs[-1]['load_after']:.1f}"
-    rows = []
-    for kind, label in (("invite", "command → last invitation DM"),
-                        ("remind", "round start → last reminder DM")):  # fmt: skip
-        rows.append(
-            f"| {label} | {s[f'{kind}_seconds']:.2f} s | {s['floor_posts_seconds']:.2f} s | "
-            f"{s[f'{kind}_vs_floor']:.2f}× | {s['floor_open_and_post_seconds']:.2f} s | "
-            f"{s[f'{kind}_vs_open_floor']:.2f}× | {s[f'{kind}_cpu_seconds']:.2f} s | "
-            f"{s[f'{kind}_round_trips_per_person']:.2f} | {s[f'{kind}_commands_per_person']:.1f} | "
-            f"{s[f'{kind}_web_api_calls_per_person']:.2f} |"
-        )
-    return "\n".join(
-        [
-            HEADING,
-            "",
-            f"A campaign of {n:,} people started through the real app, then one reminder round "
-            "(`benchmarks/bench_campaign.py`, `benchmarks/run campaign`): a signed "
-            "`/itss campaign start bench 3/25 all` by an admin, roster of "
-            f"{n:,} with a manager for every ten and a specialty preset each, a private "
-            "redis-server, the fake Slack Web API over HTTPS; the clock is the app's injected "
-            "one, moved to the first reminder moment for the round.",
-            "",
-            f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {len(runs)} runs, each figure the "
-            "median over them",
-            f"- Machine: {platform.system()} {platform.release()} {platform.machine()}, "
-            f"{os.cpu_count()} CPUs (shared), Python {platform.python_version()}; load average "
-            f"before each run {loads}",
-            f"- Floor: {n:,} bare `chat.postMessage` calls one after another with the app's "
-            "Web API client configuration, to the same fake, in the same run; and the same "
-            "with a `conversations.open` before each post (the two calls of an invitation)",
-            "- Redis round trips: packets the app's client sent (a pipeline is one); commands: "
-            "the server's `INFO commandstats` delta, commands inside scripts included",
-            "",
-            "| | bot | floor (posts) | bot ÷ floor | floor (open + post) | bot ÷ that floor | "
-            "CPU (process) | Redis round trips per person | Redis commands per person | "
-            "Web API calls per person |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-            *rows,
-            "",
-            f"Web API calls per person, invitations: {_calls(s['invite_calls'], n)}; "
-            f"reminder round: {_calls(s['remind_calls'], n)}.",
-            "",
-        ]
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--people", type=int, default=1000)
@@ -310,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             run_dir.mkdir()
             runs.append(one_run(args, run_dir, certs))
             print(json.dumps(runs[-1], default=str), file=sys.stderr)
-    text = section(args, runs)
+    text = section(args.people, runs)
     if not args.no_doc:
         report.write_section(args.out, text, HEADING)
     if args.json:
