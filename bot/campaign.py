@@ -1,9 +1,10 @@
 """`/itss campaign start|status|close` and the campaign messages of the outbox.
 
-The rules are in flows/campaign.py and flows/calendar.py; here are the Slack parts: who is an
-admin, the timezones (users.info / users.list `tz`, cached per process), the replies, and
-what a campaign delivery becomes when the drain sends it (`campaign_message`: None drops it:
-the campaign is closed, the person submitted, or its moment has passed).
+The rules are in flows/campaign.py and flows/calendar.py; here are the Slack parts: the
+subcommands and their replies (a start's checks and writes are bot/campaign_start.py, shared
+with the App Home modal; timezones are bot/timezones.py), and what a campaign delivery
+becomes when the drain sends it (`campaign_message`: None drops it: the campaign is closed,
+the person submitted, or its moment has passed).
 """
 
 from __future__ import annotations
