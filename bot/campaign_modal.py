@@ -6,6 +6,7 @@ modal and starts the campaign after the ack, as the command does; the reply goes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,12 +15,12 @@ from bot import ids
 from bot.blocks.campaign_modal import VALUE, campaign_modal, refused_modal
 from bot.campaign_start import Draft, Invalid, draft, launch, may_start
 from bot.context import BotContext
-from bot.people import MENTION
 from flows.campaign import Campaign, Denied, Scope
 from flows.session import PersonKey
 
 BLOCKS = {"name": ids.CAMPAIGN_NAME_BLOCK, "due": ids.CAMPAIGN_DUE_BLOCK}
 SCOPES: Mapping[str, Scope] = {"all": "all", "team": "team", "mentions": "mentions"}
+USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")  # what multi_users_select gives
 
 
 def open_modal(ctx: BotContext, key: PersonKey, trigger_id: str, enterprise: str | None) -> None:
@@ -71,7 +72,7 @@ def _problems(form: Form, scope: Scope | None) -> dict[str, str]:
         ),
         (scope == "mentions" and not form.people, people, "対象にする人を選んでください。"),
         (
-            not all(MENTION.match(p) for p in form.people),
+            not all(USER_ID.match(p) for p in form.people),
             people,
             "選ばれた人が分かりません。選び直してください。",
         ),

@@ -11,9 +11,10 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.campaign_modal import Form, check, open_modal, start_and_tell
-from bot.context import BotContext
+from bot.context import UNAVAILABLE, BotContext, log
 from bot.interview import person, start_in_dm
 from bot.people import enterprise_of
+from flows.storage.base import StoreUnavailableError
 
 
 def campaign_start_clicked(ctx: BotContext, ack: Ack, body: dict[str, Any]) -> None:
@@ -37,7 +38,11 @@ def campaign_submitted(
 ) -> None:
     """Checked before the ack, so the errors show in the modal; started after it."""
     key = person(body)
-    outcome = check(ctx, key, Form.parse(view["state"]["values"]), enterprise_of(body))
+    try:
+        outcome = check(ctx, key, Form.parse(view["state"]["values"]), enterprise_of(body))
+    except StoreUnavailableError as exc:  # shown in the modal, which stays open
+        log.warning("store unavailable: %s", exc)
+        outcome = {ids.CAMPAIGN_NAME_BLOCK: UNAVAILABLE}
     if isinstance(outcome, dict):
         ack(response_action="errors", errors=outcome)
         return

@@ -178,6 +178,7 @@ def test_a_manager_starts_one_for_chosen_reports(bot: Bot) -> None:
         (form(target="mentions"), ids.CAMPAIGN_PEOPLE_BLOCK, "対象にする人を選んで"),
         (form(target="team", people=("UA1",)), ids.CAMPAIGN_PEOPLE_BLOCK, "「指定した人」"),
         (form(target="mentions", people=("U1}",)), ids.CAMPAIGN_PEOPLE_BLOCK, "分かりません"),
+        (form(target="mentions", people=("@UA1",)), ids.CAMPAIGN_PEOPLE_BLOCK, "分かりません"),
         (form(target="everyone"), ids.CAMPAIGN_TARGET_BLOCK, "対象を選んでください"),
         (form(target="team"), ids.CAMPAIGN_TARGET_BLOCK, "対象になる人がいません"),  # no reports
     ],
@@ -236,3 +237,11 @@ def test_who_may_not_start_one_from_the_modal(
         assert other not in result.body, other
     assert set(bot.api.methods()) <= {"auth.test", "users.info"}  # who asks; nothing sent
     nothing_started(bot)
+
+
+def test_with_redis_down_the_modal_stays_open_and_says_so(api: MockSlackApi) -> None:
+    down = RedisStore.from_url("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    with running_bot(api, down, "redis://127.0.0.1:1/0", FakeNow(START)) as unreachable:
+        found = errors(submit(unreachable, "UADMIN", form()))
+    assert "一時的にデータベースに接続できません" in found[ids.CAMPAIGN_NAME_BLOCK]
+    assert api.calls("chat.postMessage") == []
