@@ -108,20 +108,33 @@ def _visible(
     return campaign, admin
 
 
+SIGNED: dict[str, Progress] = {
+    "pending": "in_review",
+    "returned": "in_progress",  # back with the person, to edit and resubmit
+    "approved": "done",
+    "modified": "done",
+}
+
+
 def progress_of(ctx: BotContext, campaign: Campaign) -> tuple[dict[str, Progress], list[str]]:
-    """Each member's progress, and who submitted late. `in_review` (submitted, awaiting the
-    manager's sign-off) is not told apart yet: a submission counts as done."""
+    """Each member's progress, and who submitted late. A submission is `in_review` until a
+    manager decides it (by the sign-off of the person's latest result), `in_progress` again
+    when returned; one of the release before sign-off (no review) counts as done."""
     members = ctx.store.campaign_memberships(campaign.team, campaign.id, campaign.members)
     summaries = ctx.store.summaries(campaign.team, campaign.members)
     progress: dict[str, Progress] = {}
     late = []
     for user in campaign.members:
         member = members.get(user)
+        summary = summaries.get(user)
         if member is not None and member.submitted_at is not None:
-            progress[user] = "done"
+            review = summary.review if summary is not None else None
+            progress[user] = "done" if review is None else SIGNED[review.status]
+            if summary is not None and summary.in_progress:
+                progress[user] = "in_progress"
             if member.late:
                 late.append(user)
-        elif (summary := summaries.get(user)) is not None and summary.in_progress:
+        elif summary is not None and summary.in_progress:
             progress[user] = "in_progress"
         else:
             progress[user] = "not_started"
@@ -157,8 +170,9 @@ def close(ctx: BotContext, key: PersonKey, name: str, enterprise: str | None) ->
     closed = campaign.model_copy(update={"status": "closed", "closed_at": ctx.now()})
     ctx.store.close_campaign(closed)
     audit.record(ctx, key, AuditAction.CAMPAIGN_CLOSED, campaign=campaign.id)
-    progress, late = progress_of(ctx, closed)
-    done = sum(1 for p in progress.values() if p == "done")
+    _, late = progress_of(ctx, closed)
+    members = ctx.store.campaign_memberships(closed.team, closed.id, closed.members)
+    done = sum(1 for m in members.values() if m.submitted_at is not None)
     return (
         f"キャンペーン「{escape(campaign.name)}」を終了しました"
         f"（提出 {done} / {len(campaign.members)} 人、うち期限後 {len(late)} 人）。"

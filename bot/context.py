@@ -21,6 +21,7 @@ from flows.interview import Interview
 from flows.outbox import RetryPolicy
 from flows.service import InterviewService, Notify
 from flows.session import PersonKey
+from flows.signoff import SignOff
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
 from framework_data.models import Framework
 
@@ -78,6 +79,16 @@ class BotContext:
             self.now,
             lambda: uuid.uuid4().hex,
             Notify(self.settings.itss_admins, self.policy.lease_seconds),
+        )
+
+    @cached_property
+    def signoff(self) -> SignOff:
+        return SignOff(
+            Interview(self.framework),
+            self.store,
+            self.now,
+            lambda: uuid.uuid4().hex,
+            self.policy.lease_seconds,
         )
 
     @cached_property

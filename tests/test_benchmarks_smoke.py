@@ -86,3 +86,16 @@ def test_campaign_benchmark_sends_every_invitation_and_reminder_once(tmp_path: P
     assert "## Campaign: invitations and a reminder round" in section
     assert "| command → last invitation DM |" in section
     assert "| round start → last reminder DM |" in section
+
+
+def test_picture_benchmark_writes_its_section(tmp_path: Path) -> None:
+    from benchmarks.bench_picture import SECTION, main
+
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\n## Other\n\nkept\n", encoding="utf-8")
+    assert main(["--sizes", "10,1000", "--rounds", "1", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Other\n\nkept" in text
+    assert text.count(SECTION) == 1
+    assert "| 1,000 people |" in text
+    assert "Target: ≤ 300 ms for 1,000 people — " in text

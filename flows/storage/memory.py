@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from flows.audit import DEFAULT_RETENTION_DAYS
 from flows.campaign import Submission
 from flows.outbox import Delivery
+from flows.review import Review
 from flows.roster import check_presets
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
@@ -26,10 +27,12 @@ from flows.storage.base import (
     check_completion,
     check_team,
     latest_summary,
+    same_result,
 )
 from flows.storage.memory_audit import MemoryAudit
 from flows.storage.memory_campaigns import MemoryCampaigns
 from flows.storage.memory_outbox import MemoryOutbox
+from flows.storage.memory_reviews import MemoryReviews
 
 _SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
 
@@ -40,7 +43,7 @@ def _person(key: PersonKey) -> _Person:
     return (key.team, key.user)
 
 
-class MemoryStore(MemoryCampaigns):
+class MemoryStore(MemoryCampaigns, MemoryReviews):
     """SessionStore in a dict. Thread-safe; callers never share objects with the store."""
 
     def __init__(
@@ -65,6 +68,7 @@ class MemoryStore(MemoryCampaigns):
         self.outbox = MemoryOutbox(self._lock)
         self.audit = MemoryAudit(self._lock, retention_seconds=audit_retention_seconds)
         self._init_campaigns()
+        self._init_reviews()
 
     # ----------------------------------------------------------------- helpers (lock held)
 
@@ -127,6 +131,7 @@ class MemoryStore(MemoryCampaigns):
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
         submissions: Sequence[Submission] = (),
+        review: Review | None = None,
     ) -> None:
         check_completion(session, record)
         copy = record.model_copy(deep=True)
@@ -151,6 +156,7 @@ class MemoryStore(MemoryCampaigns):
                 announce_at=record.completed_at.timestamp(),
             )
             self.submit_locked(person, submissions)
+            self.review_locked(person, review)
 
     # ----------------------------------------------------------------- results
 
@@ -172,10 +178,12 @@ class MemoryStore(MemoryCampaigns):
             for key in keys:
                 person = _person(key)
                 session = self._current(person, now)
+                latest = latest_summary(self._latest.get(person, {}).values())
                 out[key.user] = MemberSummary(
-                    latest=latest_summary(self._latest.get(person, {}).values()),
+                    latest=latest,
                     in_progress=session is not None,
                     specialty_in_progress=None if session is None else session.specialty,
+                    review=same_result(latest, self.review_summary_locked(person)),
                 )
         return out
 
@@ -187,6 +195,7 @@ class MemoryStore(MemoryCampaigns):
             self._latest.pop(person, None)
             self.outbox.forget_locked(person)
             self.forget_memberships_locked(person)
+            self.forget_reviews_locked(person)
             for rows in (self._rosters, self._presets):
                 row = rows.get(key.team)
                 if row is not None:

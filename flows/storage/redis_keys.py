@@ -12,6 +12,8 @@ multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `
     P:{T:U}:summary   HASH  r → ResultSummary JSON of the latest result ("" = none yet),
                             open → "expires_ms|specialty" while an interview is in
                             progress. Never expires.
+    P:{T:U}:reviews   HASH  interview id → Review JSON (flows.review). Never expires.
+    P:{T:U}:summary … d → ReviewSummary JSON of the latest result's review (absent: none).
     P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
     P:{T}:roster-specialty  HASH  member user id → SpecialtyPreset JSON (flows.roster). Never
                             expires; a member's goes with their roster row and by forget.
@@ -57,6 +59,9 @@ class RedisKeys:
 
     def summary_key(self, key: PersonKey) -> str:
         return f"{self._person(key)}:summary"
+
+    def reviews_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:reviews"
 
     def roster_key(self, team: str) -> str:
         """ValueError for an invalid team id: it would break the hash tag."""

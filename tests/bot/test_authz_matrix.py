@@ -221,6 +221,50 @@ def campaign_button(world: World, actor: str) -> None:
     world.action(actor, ids.CAMPAIGN_OPEN, "open", view={"id": "VHOME", "type": "home"})
 
 
+def review_ref(world: World) -> str:
+    """The sign-off buttons' value for UTGT's submitted result (pending)."""
+    review = world.store.latest_review(PersonKey(team=TEAM, user="UTGT"))
+    assert review is not None
+    return ids.ReviewRef("UTGT", review.interview_id).encode()
+
+
+def review_button(action_id: str) -> Callable[[World, str], None]:
+    def run(world: World, actor: str) -> None:
+        world.action(
+            actor,
+            action_id,
+            review_ref(world),
+            block_id="review",
+            channel_id=f"D{actor}",
+            message_ts="1700000000.000100",
+        )
+
+    return run
+
+
+def review_modal(
+    callback: str, state: dict[str, object], draft: bool = False
+) -> Callable[[World, str], None]:
+    def run(world: World, actor: str) -> None:
+        meta = review_ref(world)
+        if draft:  # the confirm step of a modification carries the changes
+            meta = json.dumps({"r": meta, "why": "ZQREASON", "c": {"role": "leader"}})
+        result = world.bot.slack.view_submission(actor, callback, state, private_metadata=meta)
+        assert result.status == 200
+        world.said.append(result.body)
+        world.settle()
+
+    return run
+
+
+def decided(status: str) -> Callable[[RedisStore], bool]:
+    def check(store: RedisStore) -> bool:
+        review = store.latest_review(PersonKey(team=TEAM, user="UTGT"))
+        return review is not None and review.status == status
+
+    return check
+
+
 @dataclass(frozen=True)
 class Row:
     surface: str
@@ -293,7 +337,19 @@ ROWS = [
         MANAGER,
         changes=lambda store: store.campaign_named(TEAM, "CMODAL") is not None,
     ),
+    Row("/itss history @person", slash("history <@UTGT>"), frozenset({"self", "manager", "admin"}), shows="UTGT"),
+    Row("承認 button of UTGT's result", review_button(ids.REVIEW_APPROVE), MANAGER, changes=decided("approved")),
+    Row("差し戻し button of UTGT's result", review_button(ids.REVIEW_RETURN), MANAGER, shows="UTGT"),
+    Row("修正 button of UTGT's result", review_button(ids.REVIEW_MODIFY), MANAGER, shows="UTGT"),
+    Row(
+        "return modal of UTGT's result",
+        review_modal(ids.RETURN_MODAL, {ids.COMMENT_BLOCK: {"v": {"type": "plain_text_input", "value": "ZQC"}}}),
+        MANAGER,
+        changes=decided("returned"),
+    ),
+    Row("modify confirm of UTGT's result", review_modal(ids.MODIFY_CONFIRM_MODAL, {}, draft=True), MANAGER, changes=decided("modified")),
     # Surfaces that only ever act on the actor's own data: no one may reach UTGT's through them.
+    Row("修正して再提出 button (UTGT's, not returned)", review_button(ids.REVIEW_REOPEN), NOBODY),
     Row("edit button of UTGT's review", edit_button, SELF, changes=reopened),
     Row("note modal of UTGT's interview", note_modal, SELF, changes=noted),
     Row("erase button (value naming UTGT)", forget_button, SELF, changes=erased),

@@ -62,7 +62,7 @@ def test_status_for_an_admin_and_for_a_manager() -> None:
     check(manager)
     text = str(manager)
     assert "<@UM2> のチーム: 非表示（3 人未満）" in text
-    assert "完了 2（うち期限後 1） / 承認待ち 0 / 回答中 1 / 未着手 1（4 人）" in text
+    assert "完了 2 / 承認待ち 0 / 回答中 1 / 未着手 1（4 人、期限後の提出 1）" in text
     snapshot("campaign_status_manager", manager)
 
 

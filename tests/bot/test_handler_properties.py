@@ -78,7 +78,7 @@ NUMBERISH = st.one_of(
 SUBCOMMANDS = st.sampled_from(
     [
         *("start", "START", "ｓｔａｒｔ", "skill", "lookup", "level", "status", "forget"),
-        *("team", "roster", "help", "ヘルプ", "", "dance"),
+        *("team", "roster", "history", "help", "ヘルプ", "", "dance"),
     ]
 )
 SPECIALTY_WORDS = st.sampled_from(["SO", "no", "ＣＳ", "ヘルプデスク", "system_operations", "XX"])
