@@ -26,8 +26,8 @@ from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRe
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
-    from bot.campaign import TimeZones
     from bot.delivery import Courier
+    from bot.timezones import TimeZones
     from framework_data.search import SkillIndex
 
 log = logging.getLogger("itss.bot")
@@ -106,7 +106,7 @@ class BotContext:
     @cached_property
     def timezones(self) -> TimeZones:
         """Each person's users.info `tz`, cached (campaign reminders)."""
-        from bot.campaign import TimeZones
+        from bot.timezones import TimeZones
 
         return TimeZones(self.client)
 

@@ -26,6 +26,12 @@ RESUME = "itss_resume"
 FORGET = "itss_forget"
 TEAM = "itss_team"
 CAMPAIGN_START = "itss_campaign_start"  # value: campaign id | preset specialty ("" = choose)
+CAMPAIGN_OPEN = "itss_campaign_open"  # App Home: opens the campaign modal
+CAMPAIGN_MODAL = "itss_campaign_modal"
+CAMPAIGN_NAME_BLOCK = "campaign_name"  # each input block's element has the action id "value"
+CAMPAIGN_DUE_BLOCK = "campaign_due"
+CAMPAIGN_TARGET_BLOCK = "campaign_target"
+CAMPAIGN_PEOPLE_BLOCK = "campaign_people"
 REVIEW_APPROVE = "itss_review_approve"  # value: ReviewRef (person | interview)
 REVIEW_RETURN = "itss_review_return"
 REVIEW_MODIFY = "itss_review_modify"

@@ -1,7 +1,7 @@
 """The storage contract every backend fulfils (see tests/flows/storage/test_contract.py).
 
 One Protocol per concern: `InterviewStore` (interviews in progress and their results),
-`RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
+`flows.storage.rosters.RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
 `CampaignStore` (campaigns and who they cover), `flows.storage.reviews.ReviewStore`
 (manager sign-off),
 `flows.outbox.OutboxStore` (messages that
@@ -23,6 +23,7 @@ from flows.outbox import Delivery, OutboxStore
 from flows.review import Review, ReviewSummary
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
 from flows.storage.reviews import ReviewStore
+from flows.storage.rosters import RosterStore
 
 DEFAULT_SESSION_TTL = 30 * 86400  # an interview in progress: 30 days after its last save
 SENT_TTL_SECONDS = 30 * 86400  # "already sent" marks of the outbox, after the last send
@@ -204,26 +205,6 @@ class InterviewStore(Protocol):
         their own roster row as a member; rows naming them as a manager stay). Idempotent:
         deleting what is not there is no error, so a retry after StoreUnavailableError
         completes it."""
-        ...
-
-
-class RosterStore(Protocol):
-    """Who manages whom, per team: member user id → manager user ids. Never expires. An
-    invalid team id raises ValueError before anything is read or written; StoreUnavailableError
-    when the backend cannot be reached."""
-
-    def managers_of(self, team: str, user: str) -> list[str]:
-        """The member's managers; none when the row is missing or cannot be read."""
-        ...
-
-    def roster(self, team: str) -> dict[str, list[str]]:
-        """Every member's managers; a row that cannot be read is left out (and logged)."""
-        ...
-
-    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
-        """Set the managers of each member given, atomically, all or nothing (an empty list
-        removes the member's row; members not given are left as they are). A manager list
-        that is a bare string or holds a non-string raises TypeError, writing nothing."""
         ...
 
 

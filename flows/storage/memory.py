@@ -17,6 +17,7 @@ from flows.audit import DEFAULT_RETENTION_DAYS
 from flows.campaign import Submission
 from flows.outbox import Delivery
 from flows.review import Review
+from flows.roster import check_presets
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
     DEFAULT_SESSION_TTL,
@@ -61,6 +62,7 @@ class MemoryStore(MemoryCampaigns, MemoryReviews):
         self._history: dict[_Person, list[ResultRecord]] = {}
         self._latest: dict[_Person, dict[str, ResultRecord]] = {}
         self._rosters: dict[str, dict[str, list[str]]] = {}
+        self._presets: dict[str, dict[str, str]] = {}  # team → member → specialty id
         self._events: dict[str, float] = {}  # event id → expiry
         self._writes = 0
         self.outbox = MemoryOutbox(self._lock)
@@ -194,11 +196,12 @@ class MemoryStore(MemoryCampaigns, MemoryReviews):
             self.outbox.forget_locked(person)
             self.forget_memberships_locked(person)
             self.forget_reviews_locked(person)
-            roster = self._rosters.get(key.team)
-            if roster is not None:
-                roster.pop(key.user, None)
-                if not roster:
-                    del self._rosters[key.team]
+            for rows in (self._rosters, self._presets):
+                row = rows.get(key.team)
+                if row is not None:
+                    row.pop(key.user, None)
+                    if not row:
+                        del rows[key.team]
 
     # ----------------------------------------------------------------- roster
 
@@ -212,18 +215,36 @@ class MemoryStore(MemoryCampaigns, MemoryReviews):
         with self._lock:
             return {m: list(ms) for m, ms in self._rosters.get(team, {}).items()}
 
-    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
+    def set_managers(
+        self,
+        team: str,
+        assignments: Mapping[str, Sequence[str]],
+        specialties: Mapping[str, str] | None = None,
+    ) -> None:
         check_team(team)
         checked = check_assignments(assignments)  # before any change: all or nothing
+        presets = check_presets(checked, specialties)
         with self._lock:
             roster = self._rosters.setdefault(team, {})
+            kept = self._presets.setdefault(team, {})
             for member, managers in checked.items():
                 if managers:
                     roster[member] = managers
                 else:
                     roster.pop(member, None)
-            if not roster:
-                del self._rosters[team]
+            for member, specialty in presets.items():
+                if specialty:
+                    kept[member] = specialty
+                else:
+                    kept.pop(member, None)
+            for rows in (self._rosters, self._presets):
+                if not rows[team]:
+                    del rows[team]
+
+    def specialties(self, team: str) -> dict[str, str]:
+        check_team(team)
+        with self._lock:
+            return dict(self._presets.get(team, {}))
 
     # ----------------------------------------------------------------- events, health
 

@@ -241,8 +241,9 @@ class RedisStore(RedisResults, RedisCampaigns, RedisReviews):
 
     def forget(self, key: PersonKey) -> None:
         """Delete session, history, latest, summary, reviews, the outbox, and the person's own
-        row of the team roster, in one pipelined round trip. Not a MULTI: the roster lives in
-        another slot on Redis Cluster; both commands are idempotent, so a retry completes it.
+        row of the team roster and their preset, in one pipelined round trip. Not a MULTI:
+        the roster lives in another slot on Redis Cluster; every command is idempotent, so a
+        retry completes it.
         Rows of other members that name the person as manager stay."""
         pipe = self.client.pipeline(transaction=False)
         names = [
@@ -256,6 +257,7 @@ class RedisStore(RedisResults, RedisCampaigns, RedisReviews):
         for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
         pipe.hdel(self.roster_key(key.team), key.user)
+        pipe.hdel(self.presets_key(key.team), key.user)
         with self._reachable():
             pipe.execute()
 

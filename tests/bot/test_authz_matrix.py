@@ -31,6 +31,7 @@ import pytest
 import redis
 
 from bot import ids
+from bot.blocks.campaign_modal import VALUE
 from bot.commands import SUBCOMMANDS
 from flows.facts import to_json_value
 from flows.interview import Command
@@ -201,6 +202,25 @@ def home(world: World, actor: str) -> None:
     world.settle()
 
 
+def campaign_modal(world: World, actor: str) -> None:
+    """The App Home campaign modal, submitted for UTGT (bot/blocks/campaign_modal.py)."""
+    state = {
+        ids.CAMPAIGN_NAME_BLOCK: {VALUE: {"type": "plain_text_input", "value": "CMODAL"}},
+        ids.CAMPAIGN_DUE_BLOCK: {VALUE: {"type": "datepicker", "selected_date": "2099-03-15"}},
+        ids.CAMPAIGN_TARGET_BLOCK: {VALUE: {"type": "radio_buttons", "selected_option": {"value": "mentions"}}},
+        ids.CAMPAIGN_PEOPLE_BLOCK: {VALUE: {"type": "multi_users_select", "selected_users": ["UTGT"]}},
+    }  # fmt: skip
+    world.typed.append("CMODAL UTGT")
+    result = world.bot.slack.view_submission(actor, ids.CAMPAIGN_MODAL, state)
+    assert result.status == 200
+    world.said.append(result.body)
+    world.settle()
+
+
+def campaign_button(world: World, actor: str) -> None:
+    world.action(actor, ids.CAMPAIGN_OPEN, "open", view={"id": "VHOME", "type": "home"})
+
+
 def review_ref(world: World) -> str:
     """The sign-off buttons' value for UTGT's submitted result (pending)."""
     review = world.store.latest_review(PersonKey(team=TEAM, user="UTGT"))
@@ -303,6 +323,19 @@ ROWS = [
         slash("campaign start CNEW 2099-03-15 <@UTGT>"),
         MANAGER,
         changes=lambda store: store.campaign_named(TEAM, "CNEW") is not None,
+    ),
+    Row(
+        "/itss roster set with a specialty",
+        slash("roster set <@UTGT> <@UMGR> CS"),
+        ADMIN,
+        changes=lambda store: store.specialties(TEAM) == {"UTGT": "customer_support"},
+    ),
+    Row("campaign button (App Home)", campaign_button, MANAGER),
+    Row(
+        "campaign modal naming UTGT",
+        campaign_modal,
+        MANAGER,
+        changes=lambda store: store.campaign_named(TEAM, "CMODAL") is not None,
     ),
     Row("/itss history @person", slash("history <@UTGT>"), frozenset({"self", "manager", "admin"}), shows="UTGT"),
     Row("承認 button of UTGT's result", review_button(ids.REVIEW_APPROVE), MANAGER, changes=decided("approved")),

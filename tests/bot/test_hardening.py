@@ -195,7 +195,7 @@ def test_a_roster_of_5000_goes_as_a_csv_not_as_13_replies(run: Running) -> None:
     (complete,) = run.api.calls("files.completeUploadExternal")
     assert complete.args["channel_id"] == "DUADMIN"
     _header, *rows = run.csv_rows()
-    assert len({member for member, _ in rows}) == 5000
+    assert len({member for member, *_ in rows}) == 5000
     assert len(rows) == 5001
     (upload,) = run.api.calls("upload")
     assert parse_import(upload.body.decode()) == roster, "the CSV imports back as it was"

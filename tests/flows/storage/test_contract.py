@@ -568,12 +568,17 @@ def test_redis_round_trips_per_operation(counted: tuple[RedisStore, type[Any]]) 
     assert round_trips(counter, lambda: store.history(ALICE)) == (1, 1)
     assert round_trips(counter, lambda: store.latest(ALICE)) == (1, 1)
     roster = {"alice": ["carol"], "bob": []}
-    # MULTI, HSET, HDEL, EXEC: one packet, four replies.
-    assert round_trips(counter, lambda: store.set_managers("T1", roster)) == (1, 4)
+    # MULTI, HSET, HDEL, HDEL of bob's preset, EXEC: one packet, five replies.
+    assert round_trips(counter, lambda: store.set_managers("T1", roster)) == (1, 5)
+    presets = {"alice": "system_operations"}
+    # MULTI, HSET and HDEL of the roster, HSET alice's preset, HDEL bob's, EXEC
+    assert round_trips(counter, lambda: store.set_managers("T1", roster, presets)) == (1, 6)
+    assert round_trips(counter, lambda: store.specialties("T1")) == (1, 1)
     assert round_trips(counter, lambda: store.roster("T1")) == (1, 1)
     # 10 × DEL (session, history, latest, summary, campaign memberships, reviews, 4 outbox
-    # keys) + HDEL pipelined (no MULTI: the roster is in another cluster slot)
-    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 11)
+    # keys) + HDEL of the roster row and the preset, pipelined (no MULTI: the roster is in
+    # another cluster slot)
+    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 12)
     assert round_trips(counter, lambda: store.claim_event("Ev1", 60)) == (1, 1)
     assert round_trips(counter, store.ping) == (1, 1)
 
