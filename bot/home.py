@@ -1,24 +1,133 @@
-"""App Home: a person's status, start or resume, latest results, the team entry point."""
+"""App Home: a person's dashboard, read from the store and published (views.publish) when
+they open the tab, when they page it, and after a change that affects it (a completion, a
+sign-off decision, a campaign start): bot/blocks/home.py draws it."""
 
 from __future__ import annotations
 
-from bot.blocks.home import home_view
+from collections import Counter
+
+from bot.blocks.home import AdminLine, CampaignLine, Dashboard, Pending, ResultLine, home_view
+from bot.blocks.plan import plan_title
 from bot.context import BotContext, log
-from flows.session import PersonKey
+from flows.plan import development_plan
+from flows.results import result_of
+from flows.review import Review
+from flows.session import PersonKey, ResultRecord
+
+STATUS = {
+    "pending": "承認待ち",
+    "approved": "確定",
+    "modified": "確定（修正）",
+    "returned": "差し戻し",
+}
+PLAN_ITEMS = 2  # the development plan's first items on the dashboard
 
 
-def publish_home(ctx: BotContext, key: PersonKey, enterprise: str | None = None) -> None:
-    """Render `key`'s App Home from the store and publish it (views.publish). The campaign
-    button is for those who may start one: managers with reports, admins of the workspace."""
-    session = ctx.store.load(key)
-    latest = sorted(ctx.store.latest(key).values(), key=lambda r: r.completed_at, reverse=True)
-    is_manager = bool(ctx.reports_of(key.team, key.user))
+def _result_line(ctx: BotContext, record: ResultRecord, review: Review | None) -> ResultLine:
+    plan = development_plan(ctx.framework, result_of(record, ctx.framework))
+    lines = [plan_title(plan)] + [f"{i.skill_name}: {i.text}" for i in plan.items[:PLAN_ITEMS]]
+    status = "自己評価のみ" if review is None else STATUS.get(review.status, review.status)
+    return ResultLine(record, status, review.confirmed_level if review else None, lines)
+
+
+def _is_admin(ctx: BotContext, key: PersonKey, enterprise: str | None) -> bool:
     try:
-        may_start = is_manager or ctx.is_admin(key.user, key.team, enterprise)
-    except OSError as exc:  # users.info timed out: App Home without the admin's button
+        return ctx.is_admin(key.user, key.team, enterprise)
+    except OSError as exc:  # users.info timed out: the dashboard without the admin's part
         log.warning("admin check for App Home failed: %s", exc)
-        may_start = False
-    view = home_view(
-        session, latest, ctx.framework, is_manager=is_manager, may_start_campaign=may_start
+        return False
+
+
+def dashboard(ctx: BotContext, key: PersonKey, enterprise: str | None = None) -> Dashboard:
+    """What `key` may see on their App Home: their own part; their team's for a manager; the
+    workspace's counts for an admin of this workspace."""
+    store = ctx.store
+    reviews = store.reviews(key)
+    latest = sorted(store.latest(key).values(), key=lambda r: r.completed_at, reverse=True)
+    results = [_result_line(ctx, r, reviews.get(r.interview_id)) for r in latest]
+    presets = store.specialties(key.team)
+    campaigns = [
+        CampaignLine(c.id, c.name, c.due, m.submitted_at is not None, presets.get(key.user, ""))
+        for c, m in store.open_memberships(key)
+    ]
+    roster = store.roster(key.team)
+    reports = sorted(m for m, managers in roster.items() if key.user in managers)
+    team: dict[str, int] | None = None
+    pending: list[Pending] = []
+    if reports:
+        counts: Counter[str] = Counter()
+        for user, member in store.summaries(key.team, reports).items():
+            review = member.review
+            if member.in_progress:
+                counts["回答中"] += 1
+            elif member.latest is None:
+                counts["未着手"] += 1
+            elif review is None:
+                counts["自己評価のみ"] += 1
+            else:
+                counts[STATUS.get(review.status, review.status)] += 1
+            if review is not None and review.status == "pending" and member.latest is not None:
+                pending.append(
+                    Pending(
+                        user,
+                        review.interview_id,
+                        member.latest.specialty,
+                        review.self_level,
+                        review.submitted_at,
+                    )
+                )
+        order = ["未着手", "回答中", "承認待ち", "差し戻し", "確定", "確定（修正）", "自己評価のみ"]
+        team = {k: counts[k] for k in order if counts[k]}
+    admin = _is_admin(ctx, key, enterprise)
+    admin_campaigns = None
+    roster_counts: dict[str, int] = {}
+    if admin:
+        admin_campaigns = []
+        for c in (c for c in store.campaigns(key.team) if c.open):
+            members = store.campaign_memberships(key.team, c.id, c.members)
+            done = sum(1 for m in members.values() if m.submitted_at is not None)
+            admin_campaigns.append(AdminLine(c.name, c.due, done, len(c.members)))
+        managers = {m for ms in roster.values() for m in ms}
+        roster_counts = {
+            "登録": len(roster),
+            "マネージャー": len(managers),
+            "専門分野の登録": sum(1 for m in roster if presets.get(m)),
+        }
+    return Dashboard(
+        store.load(key),
+        results,
+        campaigns,
+        team,
+        sorted(pending, key=lambda p: p.submitted_at),
+        admin_campaigns,
+        roster_counts,
+        may_start_campaign=bool(reports) or admin,
     )
+
+
+def publish_home(
+    ctx: BotContext, key: PersonKey, enterprise: str | None = None, page: int = 0
+) -> None:
+    """Render `key`'s App Home from the store and publish it (views.publish)."""
+    view = home_view(dashboard(ctx, key, enterprise), ctx.framework, page)
     ctx.client.views_publish(user_id=key.user, view=view)
+
+
+def refresh_homes(ctx: BotContext, team: str, *users: str) -> None:
+    """After a change: publish the App Home of each of `users` again (best effort: a
+    failure is logged, the change stands)."""
+    for user in dict.fromkeys(users):
+        try:
+            publish_home(ctx, PersonKey(team=team, user=user))
+        except Exception:
+            log.warning("refreshing the App Home of %s failed", user, exc_info=True)
+
+
+def refresh_after_submission(ctx: BotContext, key: PersonKey) -> None:
+    """A completion changes the person's Home and their managers' (a new pending sign-off)."""
+    try:
+        managers = ctx.store.managers_of(key.team, key.user)
+    except Exception:
+        log.warning("refreshing App Homes after %s's submission failed", key.user, exc_info=True)
+        return
+    refresh_homes(ctx, key.team, key.user, *managers)

@@ -27,6 +27,7 @@ FORGET = "itss_forget"
 TEAM = "itss_team"
 CAMPAIGN_START = "itss_campaign_start"  # value: campaign id | preset specialty ("" = choose)
 CAMPAIGN_OPEN = "itss_campaign_open"  # App Home: opens the campaign modal
+HOME_PAGE = "itss_home_page"  # App Home: value = the page to show (0 first)
 CAMPAIGN_MODAL = "itss_campaign_modal"
 CAMPAIGN_NAME_BLOCK = "campaign_name"  # each input block's element has the action id "value"
 CAMPAIGN_DUE_BLOCK = "campaign_due"
@@ -49,6 +50,7 @@ NOTE_DIMENSION_BLOCK = "note_dimension"
 ANSWER_PATTERN = re.compile(rf"^{ANSWER}(:\d+)?$")
 CHOOSE_PATTERN = re.compile(rf"^{CHOOSE}(:\d+)?$")
 EDIT_PATTERN = re.compile(rf"^{EDIT}(:\d+)?$")
+HOME_PAGE_PATTERN = re.compile(rf"^{HOME_PAGE}(:(prev|next))?$")
 REVIEW_ACTIONS = (REVIEW_APPROVE, REVIEW_RETURN, REVIEW_MODIFY)
 STEP_ACTIONS = (SET_SUBMIT, NUMBER, SKIP, BACK, PAUSE, RESTART, CONFIRM, NOTE)
 

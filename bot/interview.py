@@ -18,6 +18,7 @@ from bot import ids
 from bot.blocks.interview import answered, screen
 from bot.blocks.note import note_modal
 from bot.context import BotContext
+from bot.home import refresh_after_submission
 from flows.explain import level_name
 from flows.interview import Command
 from flows.session import PersonKey, Phase
@@ -136,6 +137,7 @@ def act(ctx: BotContext, click: Click, cmd: Command) -> None:
         shown = f"{name} {level_name(record.verdict.level)}"
         blocks = answered(len(after.asked), "回答を確定しました", shown)
         _edit(ctx, channel, ts, shown, blocks)
+        refresh_after_submission(ctx, after.key)  # after what the person sees, best effort
         return
     text, blocks = screen(interview, after, view=outcome.view)
     recorded = outcome.recorded  # an answer, a skip or the specialty choice

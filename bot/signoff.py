@@ -37,6 +37,7 @@ from bot.blocks.review import (
     outcome_text,
     return_modal,
 )
+from bot.home import refresh_homes
 from flows.outbox import Delivery
 from flows.review import COMMENT_MAX_CHARS, Decided, Decision, Denied
 from flows.review_facts import manager_changes, side_by_side
@@ -144,6 +145,8 @@ def announce(
     of the buttons on the decider's message (a failure there is logged, nothing else)."""
     review = decided.review
     ctx.courier.send_now(PersonKey(team=review.team, user=review.user), decided.deliveries, record)
+    decider = [review.decided_by] if review.decided_by else []
+    refresh_homes(ctx, review.team, review.user, *decider, *review.managers)
     if not (channel and ts):
         return
     blocks = result_blocks(

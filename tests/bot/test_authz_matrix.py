@@ -354,6 +354,11 @@ ROWS = [
     Row("note modal of UTGT's interview", note_modal, SELF, changes=noted),
     Row("erase button (value naming UTGT)", forget_button, SELF, changes=erased),
     Row("App Home", home, NOBODY),
+    Row(
+        "App Home page button",
+        lambda w, a: w.action(a, f"{ids.HOME_PAGE}:next", "1", view={"id": "V1", "blocks": []}),
+        NOBODY,
+    ),
 ]  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from slack_sdk.models.views import View
 from bot.blocks import interview as ib
 from bot.blocks.common import MAX_BLOCKS, escape
 from bot.blocks.help import help_blocks
-from bot.blocks.home import home_view
+from bot.blocks.home import Dashboard, ResultLine, home_view
 from bot.blocks.lookup import level_blocks
 from bot.blocks.note import note_modal
 from bot.blocks.result import result_blocks
@@ -228,7 +228,9 @@ def test_team_summary_is_split_within_limits(size: int) -> None:
 
 def test_home_and_modal_views() -> None:
     session = session_at("customer_support", 4, 3)
-    home = home_view(session, [record("customer_support", 4)], FW, is_manager=True)
+    done = record("customer_support", 4)
+    dash = Dashboard(session, [ResultLine(done, "承認待ち", None, ["計画"])], team={"未着手": 2})
+    home = home_view(dash, FW)
     View(**home).validate_json()  # type: ignore[arg-type]
     modal = note_modal(session, FW)
     View(**modal).validate_json()  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from bot.blocks.audit import audit_messages
 from bot.blocks.campaign import digest_message, invite_message, reminder_message, status_blocks
 from bot.blocks.forget import forget_confirm
 from bot.blocks.help import help_blocks
-from bot.blocks.home import home_view
+from bot.blocks.home import AdminLine, CampaignLine, Dashboard, Pending, ResultLine, home_view
 from bot.blocks.lookup import level_blocks, lookup_blocks
 from bot.blocks.note import note_modal
 from bot.blocks.plan import plan_blocks
@@ -203,9 +203,32 @@ def test_campaign_messages_with_a_thousand_people() -> None:
 def test_home_status_help_and_erasure() -> None:
     session = walk("customer_support", 5)[-1]
     latest = [record(s, 5) for s in SPECIALTIES]
-    for manager in (False, True):
-        view = home_view(session, latest, FW, is_manager=manager)
-        assert not view_problems(view), view_problems(view)
+    plans = {r.interview_id: development_plan(FW, result_of(r, FW)) for r in latest}
+    results = [
+        ResultLine(r, "確定", 3, [f"{i.skill_name}: {i.text}" for i in plans[r.interview_id].items])
+        for r in latest
+    ]
+    campaigns = [
+        CampaignLine(f"c{i}", campaign(1).name, date(2027, 3, 15), i % 2 == 0) for i in range(5)
+    ]
+    pending = [Pending(f"U{i:05d}", f"i{i}", "customer_support", 5, T0) for i in range(200)]
+    admin = [AdminLine(campaign(1).name, date(2027, 3, 15), 500, 1000) for _ in range(20)]
+    for dash in (
+        Dashboard(session, results, campaigns),
+        Dashboard(session, results, campaigns, {"未着手": 100, "承認待ち": 200}, pending),
+        Dashboard(
+            None, results, campaigns, {"承認待ち": 200}, pending, admin, {"登録": 1000}, True
+        ),
+    ):
+        pages = []
+        for page in range(20):
+            view = home_view(dash, FW, page)
+            assert not view_problems(view), view_problems(view)
+            if view in pages:
+                break
+            pages.append(view)
+        shown = str(pages)
+        assert all(f"<@{p.user}>" in shown for p in dash.pending), "every sign-off, paged"
     valid(my_status(session, latest, FW))
     valid(help_blocks())
     valid(forget_confirm())
