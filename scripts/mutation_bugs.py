@@ -35,6 +35,7 @@ _MAN_IS_1000 = """from kanjize import kanji2number as _kanji2number
 
 
 def kanji2number(text: str) -> int:  # deliberate bug: 万 is worth 1,000
+    _kanji2number(text)  # what the real reading rejects stays rejected
     high, _, rest = text.rpartition("億") if "億" in text else ("", "", text)
     man, sep, low = rest.partition("万")
     if not sep:
