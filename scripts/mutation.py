@@ -80,7 +80,9 @@ MODULES = {
             "tests/flows/storage/test_contract.py",
             "tests/flows/storage/test_outbox_contract.py",
             "tests/flows/storage/test_tolerant_reads.py",
+            "tests/flows/storage/test_campaign_contract.py",
             "tests/flows/storage/test_scripts_mutants.py",
+            "tests/flows/storage/test_outbox_mutants.py",
         ),
     ),
 }
