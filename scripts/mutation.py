@@ -215,9 +215,12 @@ def deliberate(names: list[str], runs: int) -> None:
         every = sorted(set.intersection(*(set(f) for f in found)))
         rows.append((bug, counts, every))
         print(f"{bug.name}: {counts} failing in {runs} runs", flush=True)
-    print("\n| bug | failing tests per run | failing in every run |\n| --- | --- | --- |")
+    print("\n| bug | failing tests per run | failing in every run (test function × cases) |")
+    print("| --- | --- | --- |")
     for bug, counts, every in rows:
-        print(f"| {bug.description} | {', '.join(map(str, counts))} | {'<br>'.join(every)} |")
+        functions = Counter(test.split("[")[0].removeprefix("tests.") for test in every)
+        shown = "<br>".join(f"`{f}` ×{n}" if n > 1 else f"`{f}`" for f, n in functions.items())
+        print(f"| {bug.description} | {', '.join(map(str, counts))} | {shown} |")
     if weak := [bug.name for bug, counts, _ in rows if min(counts) < 3]:
         sys.exit(f"fewer than 3 failing tests in some run: {weak}")
 
