@@ -1,7 +1,7 @@
 """The deliberate bugs that `scripts/mutation --deliberate` applies one at a time.
 
 Issue 14 names five bugs the suite must catch with at least three failing tests every run;
-the `lua-*` rows are hand-made mutants of the Lua scripts, which mutmut (a Python tool) cannot
+the other `lua-*` rows are hand-made mutants of the Lua scripts, which mutmut (a Python tool) cannot
 mutate. Each is one exact text replacement in one file; the harness refuses a patch whose
 text no longer appears exactly once, so a refactor that moves the code fails loudly here.
 """
@@ -19,6 +19,7 @@ class Bug:
     old: str
     new: str
     tests: tuple[str, ...]
+    required: int = 3  # failing tests needed in every run (issue 14: three)
 
 
 STORAGE_TESTS = ("tests/flows/storage", "tests/flows/test_service.py")
@@ -123,6 +124,7 @@ BUGS = (
         "if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > tonumber(ARGV[6]) then return 3 end\n",
         "",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
     Bug(
         "lua-save-no-retry",
@@ -131,6 +133,7 @@ BUGS = (
         "  if cur and redis.call('HGET', KEYS[1], 'op') == ARGV[5] then return 2 end\n",
         "",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
     Bug(
         "lua-complete-no-version",
@@ -139,6 +142,7 @@ BUGS = (
         "if tonumber(redis.call('HGET', KEYS[1], 'v') or '1') > tonumber(ARGV[4]) then return 3 end\nlocal function version",
         "local function version",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
     Bug(
         "lua-delete-no-step",
@@ -147,6 +151,7 @@ BUGS = (
         "if redis.call('HGET', KEYS[1], 'step') ~= ARGV[1] then return 0 end\n",
         "",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
     Bug(
         "lua-claim-no-token",
@@ -155,6 +160,7 @@ BUGS = (
         "if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end\n",
         "",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
     Bug(
         "lua-enqueue-resends",
@@ -163,6 +169,7 @@ BUGS = (
         "if redis.call('HEXISTS', sent, id) == 0 and ",
         "if ",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
     Bug(
         "lua-outbox-claim-no-lease",
@@ -171,6 +178,7 @@ BUGS = (
         "    redis.call('ZADD', KEYS[2], lease_end, id)\n",
         "",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
     Bug(
         "lua-index-release-no-token",
@@ -179,5 +187,6 @@ BUGS = (
         "if not s or tonumber(s) ~= tonumber(ARGV[2]) then return 0 end\n",
         "if not s then return 0 end\n",
         STORAGE_TESTS,
+        required=1,  # killed is enough: not one of issue 14's bugs
     ),
 )
