@@ -19,7 +19,6 @@ import importlib.metadata
 import json
 import os
 import platform
-import re
 import resource
 import statistics
 import subprocess
@@ -216,14 +215,9 @@ def section(results: list[dict[str, Any]], rounds: int) -> str:
 
 def update_markdown(path: Path, new_section: str) -> None:
     """Replace the `## Skill lookup` section (up to the next `## ` heading) or append it."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}[ \t]*\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: new_section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + new_section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+    from benchmarks.report import write_section
+
+    write_section(path, new_section, SECTION)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,18 +63,19 @@ def met(ok: bool | None) -> str:
     return "not measured" if ok is None else "met" if ok else "**missed**"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the text from HEADING to the next `## ` heading (or the end); append the
+def write_section(path: Path, section: str, heading: str = HEADING) -> None:
+    """Replace the text from `heading` to the next `## ` heading (or the end); append the
     section when the heading is not there; create the file with `# Benchmarks`."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     body = section.rstrip("\n") + "\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}[ \t]*\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: body + "\n", text, count=1)
         text = text.rstrip("\n") + "\n"
     else:
         text = text.rstrip("\n") + "\n\n" + body
-    path.write_text(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 # ---------------------------------------------------------------------- figures

@@ -146,7 +146,7 @@ def measure(url: str, size: int, repeats: int) -> dict[str, Any]:
         def whole() -> str:
             roster = store.roster(TEAM)
             members = sorted(m for m, ms in roster.items() if BOSS in ms)
-            rows = team_rows(ctx, store.summaries(TEAM, members))
+            rows = team_rows(ctx, store.summaries(TEAM, members), {})
             team_messages(rows)
             return team_csv(rows, {})
 

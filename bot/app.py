@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.context import BotContext, utcnow
 from bot.edge import PayloadShape
-from bot.listeners import campaign, commands, home, interview, messages
+from bot.listeners import campaign, commands, home, interview, messages, signoff
 from bot.settings import Settings
 from flows.storage import open_store
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
@@ -137,6 +137,7 @@ def create_app(
     home.register(app, ctx)
     messages.register(app, ctx)
     campaign.register(app, ctx)
+    signoff.register(app, ctx)
 
     # Last, so every real listener matches first: buttons and modals of an older release
     # are acknowledged (Slack shows an error on a 404) and do nothing.

@@ -1,44 +1,35 @@
 """`/itss campaign start|status|close` and the campaign messages of the outbox.
 
-The rules are in flows/campaign.py and flows/calendar.py; here are the Slack parts: who is an
-admin, the timezones (users.info / users.list `tz`, cached per process), the replies, and
-what a campaign delivery becomes when the drain sends it (`campaign_message`: None drops it:
-the campaign is closed, the person submitted, or its moment has passed).
+The rules are in flows/campaign.py and flows/calendar.py; here are the Slack parts: the
+subcommands and their replies (a start's checks and writes are bot/campaign_start.py, shared
+with the App Home modal; timezones are bot/timezones.py), and what a campaign delivery
+becomes when the drain sends it (`campaign_message`: None drops it: the campaign is closed,
+the person submitted, or its moment has passed).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import audit
 from bot.blocks.campaign import (
     digest_message,
-    due_text,
     invite_message,
     reminder_message,
     status_blocks,
 )
 from bot.blocks.common import echo, escape
+from bot.campaign_start import Invalid, draft, launch
 from bot.context import BotContext, log
 from bot.people import Directory, NotAUser, user_id
 from flows.audit import AuditAction
-from flows.calendar import local_day, parse_due, zone
 from flows.campaign import (
-    NAME,
     Campaign,
     Denied,
     Progress,
     Scope,
     may_see,
-    members_in_scope,
-    plan_start,
     tally,
 )
 from flows.outbox import Delivery
@@ -52,52 +43,6 @@ USAGE = (
     "`/itss campaign close 名前`"
 )
 NOT_FOUND = "キャンペーン「{name}」が見つからないか、見る権限がありません。"
-LIST_ABOVE = 20  # more unknown timezones than this: one users.list pass instead of users.info
-
-
-class TimeZones:
-    """Each person's timezone (users.info `tz`), kept for `ttl` seconds per process. Many
-    unknown at once (a campaign of everyone) are read from users.list, 200 a call."""
-
-    def __init__(self, client: WebClient, ttl: float = 86400.0) -> None:
-        self.client = client
-        self.ttl = ttl
-        self._known: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
-
-    def of(self, users: Iterable[str]) -> dict[str, str]:
-        wanted = set(users)
-        now = time.monotonic()
-        with self._lock:
-            found = {
-                u: tz for u, (tz, at) in self._known.items() if u in wanted and now - at < self.ttl
-            }
-        missing = wanted - set(found)
-        fetched = self._list(missing) if len(missing) > LIST_ABOVE else {}
-        for user in sorted(missing - set(fetched)):
-            try:
-                info = self.client.users_info(user=user)["user"]
-                fetched[user] = str(info.get("tz") or "")
-            except (SlackApiError, OSError) as exc:
-                log.info("timezone of %s unknown (%s): Asia/Tokyo", user, exc)
-                fetched[user] = ""
-        with self._lock:
-            for user, tz in fetched.items():
-                self._known[user] = (tz, now)
-        return {**found, **fetched}
-
-    def _list(self, wanted: set[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        try:
-            for page in self.client.users_list(limit=200):
-                for member in page.get("members", []):
-                    if member.get("id") in wanted:
-                        out[member["id"]] = str(member.get("tz") or "")
-                if len(out) == len(wanted):
-                    break
-        except (SlackApiError, OSError) as exc:
-            log.warning("users.list failed, reading timezones one by one: %s", exc)
-        return out
 
 
 # ---------------------------------------------------------------------- the subcommand
@@ -136,54 +81,13 @@ def start(ctx: BotContext, key: PersonKey, text: str, enterprise: str | None) ->
     tokens = text.split()
     if len(tokens) < 3:
         return USAGE
-    name, due_token, targets = tokens[0], tokens[1], tokens[2:]
-    if not NAME.match(name):
-        return (
-            f"キャンペーン名「{echo(name)}」は使えません（空白・@・記号 <>|& なし、40 文字以内）。"
-        )
-    admin = ctx.is_admin(key.user, key.team, enterprise)
-    roster = ctx.store.roster(key.team)
-    if not admin and not any(key.user in managers for managers in roster.values()):
-        raise Denied("キャンペーンを始められるのは、管理者と名簿に部下がいるマネージャーだけです。")
-    now = ctx.now()
-    today = local_day(now, zone(ctx.timezones.of([key.user]).get(key.user)))
-    due = parse_due(due_token, today)
-    if due is None or due < today:
-        return f"期限「{echo(due_token)}」が分かりません（`2027-03-15` か `3/15`、今日以降）。"
-    scope, mentioned = _scope(targets, Directory(ctx.client, key.team, enterprise))
-    members = members_in_scope(scope, key.user, is_admin=admin, roster=roster, mentioned=mentioned)
-    campaign = Campaign(
-        id=uuid.uuid4().hex[:12],
-        team=key.team,
-        name=name,
-        due=due,
-        owner=key.user,
-        scope=scope,
-        members=members,
-        created_at=now,
-    )
-    managers = {m for u in members for m in roster.get(u, ())}
-    timezones = ctx.timezones.of(set(members) | managers)
-    plan = plan_start(
-        campaign, timezones=timezones, roster=roster, policy=ctx.settings.reminder_policy, now=now
-    )
-    if not ctx.store.start_campaign(campaign, plan):
-        return f"キャンペーン「{escape(name)}」は既にあります。別の名前にしてください。"
-    audit.record(
-        ctx, key, AuditAction.CAMPAIGN_STARTED, campaign=campaign.id, members=str(len(members))
-    )
-    _drain(ctx)
-    return (
-        f"キャンペーン「{escape(name)}」を開始しました: {len(members)} 人に招待を送りました"
-        f"（期限 {due_text(due)}）。`/itss campaign status {escape(name)}` で状況を確認できます。"
-    )
-
-
-def _drain(ctx: BotContext) -> None:
-    """Send the invitations now rather than at the next poll (any replica may, too)."""
-    for _ in range(100):
-        if not ctx.courier.drain_due():
-            return
+    try:
+        started = draft(ctx, key, tokens[0], tokens[1], enterprise)
+        scope, mentioned = _scope(tokens[2:], Directory(ctx.client, key.team, enterprise))
+        campaign = started.campaign(scope, mentioned)
+    except Invalid as exc:
+        return str(exc)
+    return launch(ctx, started, campaign)
 
 
 def _visible(
@@ -204,20 +108,33 @@ def _visible(
     return campaign, admin
 
 
+SIGNED: dict[str, Progress] = {
+    "pending": "in_review",
+    "returned": "in_progress",  # back with the person, to edit and resubmit
+    "approved": "done",
+    "modified": "done",
+}
+
+
 def progress_of(ctx: BotContext, campaign: Campaign) -> tuple[dict[str, Progress], list[str]]:
-    """Each member's progress, and who submitted late. `in_review` (submitted, awaiting the
-    manager's sign-off) is not told apart yet: a submission counts as done."""
+    """Each member's progress, and who submitted late. A submission is `in_review` until a
+    manager decides it (by the sign-off of the person's latest result), `in_progress` again
+    when returned; one of the release before sign-off (no review) counts as done."""
     members = ctx.store.campaign_memberships(campaign.team, campaign.id, campaign.members)
     summaries = ctx.store.summaries(campaign.team, campaign.members)
     progress: dict[str, Progress] = {}
     late = []
     for user in campaign.members:
         member = members.get(user)
+        summary = summaries.get(user)
         if member is not None and member.submitted_at is not None:
-            progress[user] = "done"
+            review = summary.review if summary is not None else None
+            progress[user] = "done" if review is None else SIGNED[review.status]
+            if summary is not None and summary.in_progress:
+                progress[user] = "in_progress"
             if member.late:
                 late.append(user)
-        elif (summary := summaries.get(user)) is not None and summary.in_progress:
+        elif summary is not None and summary.in_progress:
             progress[user] = "in_progress"
         else:
             progress[user] = "not_started"
@@ -253,8 +170,9 @@ def close(ctx: BotContext, key: PersonKey, name: str, enterprise: str | None) ->
     closed = campaign.model_copy(update={"status": "closed", "closed_at": ctx.now()})
     ctx.store.close_campaign(closed)
     audit.record(ctx, key, AuditAction.CAMPAIGN_CLOSED, campaign=campaign.id)
-    progress, late = progress_of(ctx, closed)
-    done = sum(1 for p in progress.values() if p == "done")
+    _, late = progress_of(ctx, closed)
+    members = ctx.store.campaign_memberships(closed.team, closed.id, closed.members)
+    done = sum(1 for m in members.values() if m.submitted_at is not None)
     return (
         f"キャンペーン「{escape(campaign.name)}」を終了しました"
         f"（提出 {done} / {len(campaign.members)} 人、うち期限後 {len(late)} 人）。"

@@ -232,6 +232,56 @@ def migrate(
     )
 
 
+@app.command("team")
+def team_picture_command(
+    png: Annotated[Path, typer.Option("--png", help="Write the team picture (PNG) here.")],
+    team: Annotated[str, typer.Option(help="Slack workspace (team) id, e.g. T0123ABCD.")],
+    manager: Annotated[
+        str | None, typer.Option(help="Only this manager's reports (a user id); default: all.")
+    ] = None,
+    prefix: Annotated[str, typer.Option(help="Key prefix (the Slack app's is itss).")] = "itss",
+) -> None:
+    """Draw the level distribution of a workspace's roster (or one manager's reports) from
+    the results stored in REDIS_URL, as `/itss team` sends it, every count shown (an
+    operator sees what an admin sees)."""
+    import os
+
+    from bot.picture import picture_rows, team_picture
+    from flows.storage import StoreUnavailableError
+    from flows.storage.redis_store import RedisStore
+    from framework_data.loader import load_default
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        raise _fail("REDIS_URL が設定されていません: 結果を読む Redis を指定してください。")
+    framework = load_default()
+    try:
+        store = RedisStore.from_url(url, prefix=prefix)
+        roster = store.roster(team)
+        members = sorted(m for m, ms in roster.items() if manager is None or manager in ms)
+        summaries = store.summaries(team, members)
+    except StoreUnavailableError as exc:
+        raise _fail(f"Redis に接続できません（{exc.where}）。") from exc
+    except ValueError as exc:
+        raise _fail(f"{exc}") from exc
+    if not members:
+        raise _fail(f"ワークスペース {team} の名簿に{'その部下' if manager else '人'}がいません。")
+    names = {s.id: s.name for s in framework.job_category.specialties}
+    scope = f"{manager} の部下" if manager else "全員"
+    image = team_picture(
+        picture_rows(summaries),
+        names,
+        title=f"チームのレベル分布（{scope} {len(members)} 人）",
+        min_group=1,
+        full_view=True,
+    )
+    try:
+        png.write_bytes(image)
+    except OSError as exc:
+        raise _fail(f"{png} に書き込めません: {exc.strerror}") from exc
+    typer.echo(f"{png}: {len(members)} 人、{len(image):,} バイト")
+
+
 @framework_app.command("validate")
 def framework_validate(file: Annotated[Path, typer.Argument(help="Framework YAML file.")]) -> None:
     """Validate a framework YAML; each error names the path of the bad field."""

@@ -19,6 +19,7 @@ from bot.blocks.lookup import level_blocks, lookup_blocks
 from bot.blocks.status import status_blocks
 from bot.campaign import campaign_command
 from bot.context import UNAVAILABLE, BotContext
+from bot.history import history_command
 from bot.interview import start_in_dm
 from bot.roster import roster_command
 from bot.team import send_team_summary
@@ -155,6 +156,11 @@ def audit(ctx: BotContext, cmd: Invocation) -> Reply:
     return Reply("監査ログを確認しています…")
 
 
+def history(ctx: BotContext, cmd: Invocation) -> Reply:
+    ctx.defer(history_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
+    return Reply("診断の履歴を確認しています…")
+
+
 def campaign(ctx: BotContext, cmd: Invocation) -> Reply:
     ctx.defer(campaign_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
     return Reply("キャンペーンを処理しています…")
@@ -175,6 +181,7 @@ SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     # issue 12: the assessment cycle
     "audit": audit,
     "campaign": campaign,
+    "history": history,
 }
 
 

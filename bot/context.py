@@ -21,12 +21,13 @@ from flows.interview import Interview
 from flows.outbox import RetryPolicy
 from flows.service import InterviewService, Notify
 from flows.session import PersonKey
+from flows.signoff import SignOff
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
-    from bot.campaign import TimeZones
     from bot.delivery import Courier
+    from bot.timezones import TimeZones
     from framework_data.search import SkillIndex
 
 log = logging.getLogger("itss.bot")
@@ -81,6 +82,16 @@ class BotContext:
         )
 
     @cached_property
+    def signoff(self) -> SignOff:
+        return SignOff(
+            Interview(self.framework),
+            self.store,
+            self.now,
+            lambda: uuid.uuid4().hex,
+            self.policy.lease_seconds,
+        )
+
+    @cached_property
     def courier(self) -> Courier:
         from bot.delivery import Courier
 
@@ -95,7 +106,7 @@ class BotContext:
     @cached_property
     def timezones(self) -> TimeZones:
         """Each person's users.info `tz`, cached (campaign reminders)."""
-        from bot.campaign import TimeZones
+        from bot.timezones import TimeZones
 
         return TimeZones(self.client)
 

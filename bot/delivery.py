@@ -18,10 +18,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.notices import notice_text
 from bot.blocks.result import result_blocks
+from bot.blocks.review import decision_actions
+from bot.signoff import review_message
 from flows.drain import Drain
 from flows.explain import level_name
 from flows.outbox import Claimed, Delivery, RetryPolicy, SendResult, classify
 from flows.session import PersonKey, ResultRecord
+from flows.signoff import record_of
 from flows.storage.base import StoreUnavailableError
 
 if TYPE_CHECKING:
@@ -79,7 +82,11 @@ class SlackSender:
             text = f"判定結果: {name} {level_name(record.verdict.level)}"
             if manager:
                 text = f"<@{record.user}> さんの{text}"
-            return {"text": text, "blocks": result_blocks(record, fw, for_manager=manager)}
+            decision = decision_actions(record) if manager else None
+            blocks = result_blocks(record, fw, for_manager=manager, decision=decision)
+            return {"text": text, "blocks": blocks}
+        if delivery.kind in ("review_outcome", "review_decided", "no_manager_admin"):
+            return review_message(self.ctx, delivery, record)
         try:
             name = fw.specialty(delivery.specialty).name if delivery.specialty else ""
         except KeyError:  # a specialty a later framework no longer has
@@ -153,14 +160,7 @@ class Courier:
 
     def record_of(self, delivery: Delivery) -> ResultRecord | None:
         """The result a delivery is about; None when it is gone (the person erased it)."""
-        key = delivery.key
-        latest = self.ctx.store.latest(key).get(delivery.specialty)
-        if latest is not None and latest.interview_id == delivery.interview_id:
-            return latest
-        return next(
-            (r for r in self.ctx.store.history(key) if r.interview_id == delivery.interview_id),
-            None,
-        )
+        return record_of(self.ctx.store, delivery.key, delivery.specialty, delivery.interview_id)
 
     def on_failed(self, delivery: Delivery, error: str) -> None:
         log.error(

@@ -35,6 +35,11 @@ def member_of(user: Mapping[str, Any], team: str, enterprise: str | None = None)
     return bool(enterprise) and org == enterprise
 
 
+def enterprise_of(body: Mapping[str, Any]) -> str | None:
+    """The Enterprise Grid org of an interactivity payload (None outside one)."""
+    return (body.get("enterprise") or {}).get("id") or None
+
+
 def _key(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().casefold()
 

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from bot.audit import changed_roster
-from bot.blocks.common import paginate, split_sections
+from bot.blocks.common import echo, paginate, split_sections
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
-from bot.people import Directory, NotAUser, user_id
+from bot.people import MENTION, Directory, NotAUser, user_id
 from flows.session import PersonKey
+from framework_data.loader import load_default
 
 USAGE = (
     "使い方（管理者のみ）:\n"
-    "`/itss roster set @メンバー @マネージャー [@マネージャー2 …]`\n"
+    "`/itss roster set @メンバー @マネージャー [@マネージャー2 …] [専門分野]`\n"
     "`/itss roster remove @メンバー`\n"
     "`/itss roster show`\n"
-    "`/itss roster import` の後に改行して `メンバー,マネージャー` の行を貼り付け"
+    "`/itss roster import` の後に改行して `メンバー,マネージャー[,専門分野]` の行を貼り付け"
 )
 MAX_PROBLEMS_SHOWN = 30
 LINES_PER_MESSAGE = 400
@@ -36,39 +37,76 @@ class RosterError(ValueError):
     pass
 
 
-def parse_import(text: str, directory: Directory | None = None) -> dict[str, list[str]]:
-    """`member,manager` lines (mentions, ids, or `@name` looked up in `directory`); every bad
-    line is reported with its number."""
-    assignments: dict[str, list[str]] = {}
+Resolve = Callable[[str], str | None]
+"""A specialty's id from how it is written (Framework.resolve_specialty), None for none."""
+
+
+@dataclass(frozen=True)
+class RosterRows:
+    """What a roster write sets: each member's managers and specialty preset ("" = none)."""
+
+    managers: dict[str, list[str]]
+    specialties: dict[str, str]
+
+
+def _specialty(cell: str, resolve: Resolve) -> str:
+    """The id of the specialty `cell` names; RosterError naming the cell when none."""
+    found = resolve(cell)
+    if found is None:
+        raise RosterError(
+            f"専門分野「{echo(cell)}」が分かりません（SO / NO / CS、システムオペレーション、"
+            "ネットワークオペレーション、カスタマサポートなど）"
+        )
+    return found
+
+
+def parse_rows(text: str, directory: Directory | None, resolve: Resolve) -> RosterRows:
+    """`member,manager[,specialty]` lines (mentions, ids, or `@name` looked up in
+    `directory`; the specialty by id, name or alias, the same on every line of a member);
+    every bad line is reported with its number."""
+    rows = RosterRows({}, {})
     problems = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.strip().startswith("#"):
             continue
         cells = [c.strip() for c in line.split(",")]
-        if len(cells) != 2 or not all(cells):
-            problems.append(f"{number} 行目: `メンバー,マネージャー` の形式ではありません")
+        if len(cells) not in (2, 3) or not all(cells[:2]):
+            problems.append(
+                f"{number} 行目: `メンバー,マネージャー[,専門分野]` の形式ではありません"
+            )
             continue
         try:
             member, manager = user_id(cells[0], directory), user_id(cells[1], directory)
-        except NotAUser as exc:
+            specialty = _specialty(cells[2], resolve) if len(cells) == 3 and cells[2] else ""
+        except (NotAUser, RosterError) as exc:
             problems.append(f"{number} 行目: {exc}")
             continue
         if member == manager:
             problems.append(f"{number} 行目: 自分自身をマネージャーにはできません")
             continue
-        assignments.setdefault(member, [])
-        if manager not in assignments[member]:
-            assignments[member].append(manager)
+        before = rows.specialties.get(member, "")
+        if specialty and before and specialty != before:
+            problems.append(f"{number} 行目: 同じメンバーに別の専門分野が指定されています")
+            continue
+        rows.specialties[member] = specialty or before
+        managers = rows.managers.setdefault(member, [])
+        if manager not in managers:
+            managers.append(manager)
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         if len(problems) > len(shown):
             shown.append(f"…ほか {len(problems) - len(shown)} 行")
         raise RosterError("取り込みませんでした（1 行も反映していません）:\n" + "\n".join(shown))
-    if not assignments:
+    if not rows.managers:
         raise RosterError(
             "取り込む行がありません。`/itss roster import` の後に `メンバー,マネージャー` の行を貼り付けてください。"
         )
-    return assignments
+    return rows
+
+
+def parse_import(text: str, directory: Directory | None = None) -> dict[str, list[str]]:
+    """The managers `parse_rows` reads, specialties by the bundled framework's names."""
+    return parse_rows(text, directory, load_default().resolve_specialty).managers
 
 
 def _user_ids(tokens: list[str], directory: Directory) -> list[str]:
@@ -84,24 +122,31 @@ def _user_ids(tokens: list[str], directory: Directory) -> list[str]:
     return ids
 
 
+def _line(member: str, managers: list[str], specialty: str, names: Mapping[str, str]) -> str:
+    line = f"<@{member}> → {' '.join(f'<@{x}>' for x in managers)}"
+    return f"{line}（{names.get(specialty, specialty)}）" if specialty else line
+
+
 def show_roster(
     ctx: BotContext, key: PersonKey, roster: dict[str, list[str]], respond: Callable[..., Any]
 ) -> None:
     """The roster in at most MAX_RESPONSES replies; a longer one goes to the admin's DM as a
     CSV that `/itss roster import` reads back, and the reply says so."""
     members = sorted(roster.items())
-    lines = [f"<@{m}> → {' '.join(f'<@{x}>' for x in managers)}" for m, managers in members]
+    presets = ctx.store.specialties(key.team)
+    names = {sp.id: sp.name for sp in ctx.framework.job_category.specialties}
+    lines = [_line(m, managers, presets.get(m, ""), names) for m, managers in members]
     chunks = [lines[i : i + LINES_PER_MESSAGE] for i in range(0, len(lines), LINES_PER_MESSAGE)]
     messages = [page for chunk in chunks for page in paginate(split_sections(chunk))]
     if len(messages) <= MAX_RESPONSES:
         for blocks in messages:
             respond(blocks=blocks, text=f"名簿（{len(roster)} 人）")
         return
-    pairs = [[m, x] for m, managers in members for x in managers]
+    pairs = [[m, x, presets.get(m, "")] for m, managers in members for x in managers]
     try:
         ctx.client.files_upload_v2(
             channel=ctx.dm_channel(key.user),
-            content=to_csv(["# member", "manager"], pairs),
+            content=to_csv(["# member", "manager", "specialty"], pairs),
             filename="itss-roster.csv",
             title=f"名簿（{len(roster)} 人、CSV）",
         )
@@ -133,17 +178,33 @@ class RosterRequest:
     respond: Callable[..., Any]
 
 
+def _is_person(token: str) -> bool:
+    return token.startswith(("<@", "@")) or MENTION.match(token) is not None
+
+
 def set_managers(req: RosterRequest) -> None:
+    """`set @member @manager… [specialty]`: the member's whole row (no specialty: none)."""
     tokens = req.rest.split()
     if len(tokens) < 2:
         raise RosterError(USAGE)
+    # the member and a manager, more managers, then what names no one: the specialty
+    people = next((i for i, t in enumerate(tokens) if i >= 2 and not _is_person(t)), len(tokens))
+    written = " ".join(tokens[people:])  # what follows the people: 「Help Desk」 too
+    specialty = _specialty(written, req.ctx.framework.resolve_specialty) if written else ""
+    tokens = tokens[:people]
     member, *managers = _user_ids(tokens, req.directory)
     if member in managers:
         raise RosterError("自分自身をマネージャーにはできません")
-    req.ctx.store.set_managers(req.key.team, {member: managers})
+    req.ctx.store.set_managers(req.key.team, {member: managers}, {member: specialty})
     changed_roster(req.ctx, req.key, {member: managers})
+    preset = (
+        f"専門分野は {req.ctx.framework.specialty(specialty).name}（キャンペーンの招待で選択済み）"
+        if specialty
+        else "専門分野の指定はありません（インタビューの最初に本人が選びます）"
+    )
     req.respond(
         text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。"
+        f"{preset}。"
     )
 
 
@@ -165,10 +226,14 @@ def show(req: RosterRequest) -> None:
 
 
 def import_lines(req: RosterRequest) -> None:
-    assignments = parse_import(req.rest, req.directory)
-    req.ctx.store.set_managers(req.key.team, assignments)
-    changed_roster(req.ctx, req.key, assignments)
-    req.respond(text=f"{len(assignments)} 人分の名簿を取り込みました。")
+    rows = parse_rows(req.rest, req.directory, req.ctx.framework.resolve_specialty)
+    req.ctx.store.set_managers(req.key.team, rows.managers, rows.specialties)
+    changed_roster(req.ctx, req.key, rows.managers)
+    preset = sum(1 for s in rows.specialties.values() if s)
+    req.respond(
+        text=f"{len(rows.managers)} 人分の名簿を取り込みました"
+        + (f"（うち {preset} 人は専門分野つき）。" if preset else "。")
+    )
 
 
 ROSTER_SUBCOMMANDS: dict[str, Callable[[RosterRequest], None]] = {

@@ -3,7 +3,7 @@ Slack's limits, plus a CSV."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -13,23 +13,40 @@ from bot.blocks.team import TeamRow, team_messages
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
 from bot.people import Directory, NotAUser, user_id
+from bot.picture import picture_rows, team_picture
+from flows.review import trend
 from flows.session import PersonKey
 from flows.storage.base import MemberSummary
 
 UNREADABLE_ROW = "読み取れないデータ（新しい版で保存された可能性）"
 
 
-def team_rows(ctx: BotContext, summaries: dict[str, MemberSummary]) -> list[TeamRow]:
+SIGN_OFF = {"pending": "承認待ち", "returned": "差し戻し", "approved": "確定", "modified": "確定"}
+CONFIRMED = {"pending": "未承認", "returned": "差し戻し中"}
+
+
+def team_rows(
+    ctx: BotContext, summaries: dict[str, MemberSummary], campaigns: Mapping[str, str]
+) -> list[TeamRow]:
     """One row a person; one whose stored data could not be read (a newer version's, or
-    corrupt) says so in its status instead of showing what could be read of it."""
+    corrupt) says so in its status instead of showing what could be read of it. The level
+    of record is the confirmed one (確定); the self-assessed level stays beside it.
+    `campaigns`: campaign names by id."""
     rows = []
     for user, member in sorted(summaries.items()):
         if member.unreadable:
             rows.append(TeamRow(user, "-", "-", "-", UNREADABLE_ROW, "-"))
             continue
         latest = member.latest
+        review = member.review
         status = "回答中" if member.in_progress else "完了" if latest is not None else "未着手"
         if latest is not None:
+            confirmed, trend_mark = "自己評価のみ", ""
+            if review is not None:
+                if not member.in_progress:
+                    status = SIGN_OFF[review.status]
+                confirmed = CONFIRMED.get(review.status) or str(review.confirmed_level)
+                trend_mark = trend(review.level_of_record, review.previous_level)
             rows.append(
                 TeamRow(
                     user,
@@ -38,6 +55,9 @@ def team_rows(ctx: BotContext, summaries: dict[str, MemberSummary]) -> list[Team
                     latest.completed_at.strftime("%Y-%m-%d"),
                     status,
                     str(latest.missing),
+                    confirmed,
+                    trend_mark,
+                    campaigns.get(latest.campaign or "", ""),
                 )
             )
         else:
@@ -83,7 +103,18 @@ def team_csv(rows: list[TeamRow], names: dict[str, str]) -> str:
         return "" if value == "-" else value
 
     return to_csv(
-        ["user_id", "name", "specialty", "level", "date", "status", "missing_to_next_level"],
+        [
+            "user_id",
+            "name",
+            "specialty",
+            "level",
+            "date",
+            "status",
+            "missing_to_next_level",
+            "confirmed_level",
+            "change_since_previous_campaign",
+            "campaign",
+        ],
         (
             [
                 r.user,
@@ -93,6 +124,9 @@ def team_csv(rows: list[TeamRow], names: dict[str, str]) -> str:
                 cell(r.date),
                 r.status,
                 cell(r.missing),
+                cell(r.confirmed),
+                r.trend,
+                r.campaign,
             ]
             for r in rows
         ),
@@ -147,7 +181,9 @@ def send_team_summary(
             else f"名簿に <@{manager}> さんの部下は登録されていません。",
         )
         return
-    rows = team_rows(ctx, ctx.store.summaries(key.team, members))
+    names = {c.id: c.name for c in ctx.store.campaigns(key.team)}
+    summaries = ctx.store.summaries(key.team, members)
+    rows = team_rows(ctx, summaries, names)
     scope = "all" if everyone else "own" if manager == key.user else "manager"
     accessed_team(ctx, key, None if everyone else manager, scope, len(rows))
     channel = ctx.dm_channel(key.user)
@@ -155,11 +191,30 @@ def send_team_summary(
         ctx.client.chat_postMessage(
             channel=channel, blocks=blocks, text=f"チームの診断状況（{len(rows)} 人）"
         )
-    ctx.client.files_upload_v2(
+    title = (
+        "全員"
+        if everyone
+        else "あなたの部下"
+        if manager == key.user
+        else f"<@{manager}> さんの部下"
+    )
+    picture = team_picture(
+        picture_rows(summaries),
+        {s.id: s.name for s in ctx.framework.job_category.specialties},
+        title=f"チームのレベル分布（{title} {len(rows)} 人）",
+        min_group=ctx.settings.aggregate_min_group,
+        full_view=everyone or ctx.is_admin(key.user, key.team, enterprise),
+    )
+    ctx.client.files_upload_v2(  # both files in one upload: one message in the DM
         channel=channel,
-        content=team_csv(rows, user_names(ctx, {r.user for r in rows})),
-        filename="itss-team.csv",
-        title="チームの診断状況（CSV）",
+        file_uploads=[  # the picture first: it is what a manager looks at
+            {"content": picture, "filename": "itss-team.png", "title": "レベル分布（PNG）"},
+            {
+                "content": team_csv(rows, user_names(ctx, {r.user for r in rows})),
+                "filename": "itss-team.csv",
+                "title": "チームの診断状況（CSV）",
+            },
+        ],
     )
     if respond is not None:
         respond(text="チームの診断状況を DM に送りました。", response_type="ephemeral")

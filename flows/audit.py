@@ -52,6 +52,7 @@ class AuditAction(StrEnum):
     CAMPAIGN_CLOSED = "campaign.closed"
     AUDIT_VIEWED = "audit.viewed"  # an admin read the latest events; detail: shown
     AUDIT_CSV = "audit.csv"  # an admin took every event as CSV; detail: rows
+    HISTORY_VIEWED = "history.viewed"  # subject: whose history a manager or admin read
 
 
 class AuditEvent(BaseModel):

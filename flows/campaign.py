@@ -211,13 +211,21 @@ def plan_start(  # noqa: PLR0913 - the inputs of one start, by name
 
 
 def submissions(
-    record: ResultRecord, open_memberships: Iterable[tuple[Campaign, Membership]]
+    record: ResultRecord,
+    open_memberships: Iterable[tuple[Campaign, Membership]],
+    returned: str | None = None,
 ) -> tuple[str | None, list[Submission]]:
     """What a completion writes for the open campaigns covering the person (each not yet
-    submitted): the campaign the record is linked to (the newest), and every submission."""
+    submitted): the campaign the record is linked to (the newest), and every submission.
+    `returned` is the campaign of the person's latest submission when a manager returned it
+    (差し戻し): the resubmission belongs to that campaign while it is open, though the
+    membership already counts the first submission (on time or late)."""
     out = []
     newest: Campaign | None = None
+    resubmitted: str | None = None
     for campaign, member in open_memberships:
+        if campaign.open and campaign.id == returned:
+            resubmitted = campaign.id
         if not campaign.open or member.submitted_at is not None:
             continue
         late = record.completed_at >= due_end(campaign.due, zone(member.tz))
@@ -231,7 +239,7 @@ def submissions(
         out.append(Submission(done, tuple(member.reminders)))
         if newest is None or campaign.created_at > newest.created_at:
             newest = campaign
-    return (None if newest is None else newest.id), out
+    return resubmitted or (None if newest is None else newest.id), out
 
 
 # ------------------------------------------------------------------ status by team

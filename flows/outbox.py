@@ -33,6 +33,8 @@ Kind = Literal[
     "campaign_invite",  # to the person: a campaign covers them, with a start button
     "campaign_reminder",  # to the person: not submitted yet (dropped once they have)
     "campaign_digest",  # to a manager: who of their reports has not submitted yet
+    "review_outcome",  # to the person: their result was approved, returned or modified
+    "review_decided",  # to another manager of the person: who decided, and what
 ]
 
 

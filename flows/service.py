@@ -14,6 +14,7 @@ from flows.audit import AuditAction, append_or_log, event
 from flows.campaign import submissions
 from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
 from flows.outbox import result_deliveries
+from flows.review import Review, previous_level
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import SessionStore, StaleWriteError
 
@@ -98,15 +99,24 @@ class InterviewService:
             return outcome
         try:
             if (record := outcome.record) is not None:
-                # the open campaigns covering the person: linked, and their reminders removed
-                linked, subs = submissions(record, self.store.open_memberships(session.key))
+                # the open campaigns covering the person: linked, and their reminders removed;
+                # a resubmission after 差し戻し stays in the returned submission's campaign
+                reviews = self.store.reviews(session.key)
+                latest = self.store.latest_review(session.key)
+                returned = latest.campaign if latest and latest.status == "returned" else None
+                linked, subs = submissions(
+                    record, self.store.open_memberships(session.key), returned
+                )
                 if linked is not None:
                     record = record.model_copy(update={"campaign": linked})
                     outcome = replace(outcome, record=record)
+                managers = self.store.managers_of(session.team, session.user)
                 deliveries = []
                 if self.notify is not None:
-                    managers = self.store.managers_of(session.team, session.user)
                     deliveries = result_deliveries(record, managers, self.notify.admins)
+                # the previous campaign's level of record, for the trend (↑ ↓ →): final by
+                # now, since only the latest submission can be decided
+                previous = previous_level(self.store.history(session.key), reviews, linked)
                 self.store.complete(
                     outcome.session,
                     record,
@@ -116,6 +126,7 @@ class InterviewService:
                     lease_until=now.timestamp()
                     + (self.notify.lease_seconds * len(deliveries) if self.notify else 0),
                     submissions=subs,
+                    review=Review.pending(record, managers, previous),
                 )
                 outcome = replace(outcome, deliveries=tuple(deliveries))
                 self._audit_submitted(record)

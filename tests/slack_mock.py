@@ -35,6 +35,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
+from tests.blockkit import payload_problems
+
 __all__ = ["Call", "MockSlackApi"]
 
 TEAM_ID = "T0001"
@@ -252,6 +254,9 @@ class MockSlackApi:
         self._thread: threading.Thread | None = None
         self.users_page_size: int | None = None
         """Cap on users.list page size (the caller's ``limit`` still applies when smaller)."""
+        self.invalid: list[str] = []
+        """Block Kit Slack would have refused (tests/blockkit.py), answered `invalid_blocks`;
+        the `api` fixtures fail a test that leaves any here."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -285,6 +290,8 @@ class MockSlackApi:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        if self.invalid and exc[0] is None:
+            raise AssertionError("Block Kit Slack would refuse:\n" + "\n".join(self.invalid))
 
     @property
     def origin(self) -> str:
@@ -315,6 +322,10 @@ class MockSlackApi:
         """Recorded method names in arrival order."""
         with self._lock:
             return [c.method for c in self._calls]
+
+    def uploads(self, suffix: str = "") -> list[Call]:
+        """The raw file uploads (method "upload") of files whose name ends with `suffix`."""
+        return [c for c in self.calls("upload") if str(c.args.get("filename")).endswith(suffix)]
 
     def clear(self) -> None:
         """Forget recorded calls (configuration, faults and delays stay)."""
@@ -498,6 +509,9 @@ class MockSlackApi:
                 response = dict(override.payload)
             elif not _token_of(headers, args) and method != "api.test":
                 response = {"ok": False, "error": "not_authed"}
+            elif found := payload_problems(method, args):
+                self.invalid += found
+                response = {"ok": False, "error": "invalid_blocks", "errors": found}
             else:
                 response = self._answer(method, args)
             self._calls.append(
@@ -521,10 +535,11 @@ class MockSlackApi:
             else:
                 self._files[file_id]["size"] = len(body)
                 status, text = 200, f"OK - {len(body)}"
+            name = self._files.get(file_id, {}).get("filename", "")
             self._calls.append(
                 Call(
                     "upload",
-                    {"_body": body, "file_id": file_id},
+                    {"_body": body, "file_id": file_id, "filename": name},
                     headers,
                     arrived,
                     body=body,
@@ -546,6 +561,9 @@ class MockSlackApi:
         with self._lock:
             fault: _Fault | None = self._take(self._faults, "response_url")
             status = fault.status if fault is not None else 200
+            if found := payload_problems("response_url", args):
+                self.invalid += found
+                status = 400  # Slack answers a response_url reply it refuses with HTTP 400
             self._calls.append(
                 Call("response_url", args, headers, arrived, body=body, status=status)
             )

@@ -57,3 +57,45 @@ def test_load_harness_runs_whole_interviews_over_https_and_http(tmp_path: Path) 
     assert "| CPU per click over HTTPS ≤ 1.5× over plain HTTP" in section
     assert "| 2 requests in flight: interactions per second |" in section
     assert "| team summary ÷ floor |" in section
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs a redis-server binary")
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl for the certificate")
+def test_campaign_benchmark_sends_every_invitation_and_reminder_once(tmp_path: Path) -> None:
+    """`benchmarks/run campaign` on 12 people: the run itself fails when a member did not get
+    exactly one invitation and one reminder; here, that its figures and section are there."""
+    out, figures = tmp_path / "benchmarks.md", tmp_path / "figures.json"
+    out.write_text("# Benchmarks\n\n## Skill lookup\n\nkept\n")
+    argv = [str(ROOT / "benchmarks" / "run"), "campaign", "--people", "12", "--runs", "2",
+            "--out", str(out), "--json", str(figures)]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=240, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(figures.read_text())
+    assert len(result["runs"]) == 2
+    for run in result["runs"]:
+        assert run["invite_dms"] == run["remind_dms"] == 12
+        assert run["invite_calls"]["conversations.open"] == 12
+        assert run["remind_calls"] == {"chat.postMessage": 12}
+        assert run["invite_round_trips_per_person"] > 0
+        assert run["remind_commands_per_person"] > 0
+        assert run["floor_posts_seconds"] > 0
+    section = out.read_text()
+    assert "## Skill lookup\n\nkept\n" in section
+    assert "## Campaign: invitations and a reminder round" in section
+    assert "| command → last invitation DM |" in section
+    assert "| round start → last reminder DM |" in section
+
+
+def test_picture_benchmark_writes_its_section(tmp_path: Path) -> None:
+    from benchmarks.bench_picture import SECTION, main
+
+    out = tmp_path / "benchmarks.md"
+    out.write_text("# Benchmarks\n\n## Other\n\nkept\n", encoding="utf-8")
+    assert main(["--sizes", "10,1000", "--rounds", "1", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Other\n\nkept" in text
+    assert text.count(SECTION) == 1
+    assert "| 1,000 people |" in text
+    assert "Target: ≤ 300 ms for 1,000 people — " in text

@@ -108,7 +108,13 @@ def test_lookup_cli() -> None:
     assert "バックアップ" in result.stdout
     as_json = runner.invoke(app, ["lookup", "SO", "レベル4", "--json"])
     assert as_json.exit_code == 0
-    assert json.loads(as_json.stdout)
+    hits = json.loads(as_json.stdout)
+    # SO and レベル4 narrow to one specialty and level: its four dimensions come first.
+    assert {(tuple(h["specialty_ids"]), h["level"]) for h in hits} == {(("system_operations",), 4)}
+    assert [h["title"] for h in hits[:4]] == [
+        f"システムオペレーション レベル4 {d}" for d in ("責任性", "複雑性", "サイズ", "タスク特性")
+    ]
+    assert "ユーザと合意したサービスレベル(SLA)の達成" in hits[0]["text"]  # the seed's words
     missing = runner.invoke(app, ["lookup", "存在しない語"])
     assert missing.exit_code == 1
     assert "見つかりませんでした" in missing.stdout

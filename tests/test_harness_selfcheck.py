@@ -98,12 +98,18 @@ def test_users_list_paginates(slack: MockSlackApi, web: WebClient) -> None:
 
 
 def test_views_and_unknown_methods(slack: MockSlackApi, web: WebClient) -> None:
-    view = {"type": "home", "blocks": []}
+    view = {"type": "home", "blocks": [{"type": "divider"}]}
     published = web.views_publish(user_id="U1", view=view)
     assert published["view"]["id"].startswith("V")
     assert slack.calls("views.publish")[0].args["view"] == view
-    opened = web.views_open(trigger_id="t", view={"type": "modal", "callback_id": "cb"})
-    updated = web.views_update(view_id=opened["view"]["id"], view={"type": "modal"})
+    modal: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": "cb",
+        "title": {"type": "plain_text", "text": "t"},
+        "blocks": [{"type": "divider"}],
+    }
+    opened = web.views_open(trigger_id="t", view=modal)
+    updated = web.views_update(view_id=opened["view"]["id"], view=modal)
     assert updated["view"]["id"] == opened["view"]["id"]
     assert web.api_call("reactions.add", params={"name": "x"})["ok"] is True
     assert slack.methods() == ["views.publish", "views.open", "views.update", "reactions.add"]
@@ -281,7 +287,9 @@ def bolt_app(slack: MockSlackApi) -> App:
 
     @app.event("app_home_opened")
     def home(event: dict[str, Any], client: WebClient) -> None:
-        client.views_publish(user_id=event["user"], view={"type": "home", "blocks": []})
+        client.views_publish(
+            user_id=event["user"], view={"type": "home", "blocks": [{"type": "divider"}]}
+        )
 
     return app
 
@@ -369,3 +377,25 @@ def test_form_body_is_what_slack_sends(slack: MockSlackApi) -> None:
     assert event_headers["HTTP_X_SLACK_RETRY_NUM"] == "2"
     assert event_headers["HTTP_X_SLACK_RETRY_REASON"] == "http_timeout"
     assert json.loads(event_body)["type"] == "event_callback"
+
+
+def test_block_kit_slack_would_refuse_is_refused(slack: MockSlackApi, web: WebClient) -> None:
+    """The mock answers invalid_blocks, as Slack does, and remembers it (the test then fails
+    when the mock is closed); here the two refusals are expected and cleared."""
+    long_button = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "x" * 76},
+        "action_id": "a",
+    }
+    with pytest.raises(SlackApiError) as refused:
+        web.chat_postMessage(
+            channel="C1", text="t", blocks=[{"type": "actions", "elements": [long_button]}]
+        )
+    assert refused.value.response["error"] == "invalid_blocks"
+    with pytest.raises(SlackApiError):
+        web.views_publish(
+            user_id="U1", view={"type": "home", "blocks": [{"type": "divider"}] * 101}
+        )
+    assert "75 characters" in slack.invalid[0]
+    assert all(r.startswith("views.publish") and "100" in r for r in slack.invalid[1:])
+    slack.invalid.clear()

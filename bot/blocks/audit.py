@@ -21,6 +21,7 @@ ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.CAMPAIGN_CLOSED: "キャンペーン終了",
     AuditAction.AUDIT_VIEWED: "監査ログの表示",
     AuditAction.AUDIT_CSV: "監査ログの CSV",
+    AuditAction.HISTORY_VIEWED: "履歴の表示",
 }
 MAX_DETAIL_SHOWN = 300  # characters of the detail on one line
 

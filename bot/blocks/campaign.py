@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot import ids
-from bot.blocks.common import Block, context, escape, section
+from bot.blocks.common import Block, context, escape, section, split_sections
 from flows.campaign import Campaign, GroupRow
 
 
@@ -79,13 +79,15 @@ def digest_message(campaign: Campaign, pending: Sequence[str]) -> tuple[str, lis
     """To a manager the day before the due date: their reports who have not submitted."""
     name = escape(campaign.name)
     text = f"ITSS スキル診断「{name}」: 未提出 {len(pending)} 人（期限: {due_text(campaign.due)}）"
-    who = "、".join(f"<@{u}>" for u in pending)
-    blocks = [
-        section(
-            f"*ITSS スキル診断「{name}」* の期限（*{due_text(campaign.due)}*）が近づいています。\n"
-            f"あなたの部下のうち、まだ提出していない人（{len(pending)} 人）: {who}"
-        )
-    ]
+    mentions = [f"<@{u}>" for u in pending]
+    who = ["、".join(mentions[i : i + 20]) for i in range(0, len(mentions), 20)]
+    blocks = split_sections(
+        [
+            f"*ITSS スキル診断「{name}」* の期限（*{due_text(campaign.due)}*）が近づいています。",
+            f"あなたの部下のうち、まだ提出していない人（{len(pending)} 人）:",
+            *who,
+        ]
+    )
     return text, blocks
 
 
@@ -93,10 +95,11 @@ def _counts(row: GroupRow, min_group: int) -> str:
     if row.hidden:
         return hidden_text(min_group)
     c = row.counts
-    late = f"（うち期限後 {row.late}）" if row.late else ""
+    # late submissions are among 完了 and 承認待ち alike (and 回答中, when returned)
+    late = f"、期限後の提出 {row.late}" if row.late else ""
     return (
-        f"完了 {c['done']}{late} / 承認待ち {c['in_review']} / 回答中 {c['in_progress']} / "
-        f"未着手 {c['not_started']}（{row.size} 人）"
+        f"完了 {c['done']} / 承認待ち {c['in_review']} / 回答中 {c['in_progress']} / "
+        f"未着手 {c['not_started']}（{row.size} 人{late}）"
     )
 
 

@@ -94,13 +94,31 @@ def option(text: str, value: str, description: str = "") -> Block:
     return out
 
 
+_PARTIAL_MARKUP = re.compile(r"<[^<>]{0,80}$")  # a mention or link cut before its ">"
+
+
+def pieces(text: str, limit: int) -> list[str]:
+    """`text` in consecutive parts of at most `limit` characters, none cut inside an entity
+    `escape` wrote or a `<@U…>` mention: a long note goes on in the next section, not "…"."""
+    out: list[str] = []
+    while len(text) > limit:
+        cut = limit
+        head = text[:cut]
+        for partial in (_PARTIAL_ENTITY.search(head), _PARTIAL_MARKUP.search(head)):
+            if partial is not None and partial.start() > 0:
+                cut = min(cut, partial.start())
+        out.append(text[:cut])
+        text = text[cut:]
+    return [*out, text]
+
+
 def split_sections(lines: list[str], limit: int = MAX_SECTION_TEXT) -> list[Block]:
-    """Pack lines into as few section blocks as Slack's text limit allows."""
+    """Pack lines into as few section blocks as Slack's text limit allows; a line longer than
+    a section goes on in the next one."""
     blocks: list[Block] = []
     chunk: list[str] = []
     size = 0
-    for raw in lines:
-        line = clip(raw, limit)
+    for line in (p for raw in lines for p in pieces(raw, limit)):
         if chunk and size + len(line) + 1 > limit:
             blocks.append(section("\n".join(chunk)))
             chunk, size = [], 0

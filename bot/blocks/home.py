@@ -18,7 +18,9 @@ def home_view(
     framework: Framework,
     *,
     is_manager: bool,
+    may_start_campaign: bool = False,
 ) -> dict[str, object]:
+    """`may_start_campaign`: an admin, or a manager with reports on the roster."""
     blocks = status_blocks(session, latest, framework)
     if session is not None and session.in_progress:
         blocks.append(
@@ -38,6 +40,12 @@ def home_view(
             divider(),
             section("マネージャー向け: 部下の診断状況を確認できます。"),
             actions(button("チームの状況を見る", ids.TEAM, "team")),
+        ]
+    if may_start_campaign:
+        blocks += [
+            divider(),
+            section("診断キャンペーン: 期限を決めて、部下や全員に自己評価を依頼できます。"),
+            actions(button("キャンペーンを開始", ids.CAMPAIGN_OPEN, "open")),
         ]
     blocks += [divider(), *help_blocks()]
     return {"type": "home", "blocks": blocks[:100]}

@@ -78,8 +78,14 @@ def explanation_blocks(result: Result) -> list[Block]:
 
 
 def result_blocks(
-    record: ResultRecord, framework: Framework, *, for_manager: bool = False
+    record: ResultRecord,
+    framework: Framework,
+    *,
+    for_manager: bool = False,
+    decision: Block | None = None,
 ) -> list[Block]:
+    """The result; `decision` (the sign-off buttons, or what was decided) goes last and is
+    never cut by Slack's block limit."""
     result = result_of(record, framework)
     who = f"<@{record.user}> さんの" if for_manager else "あなたの"
     blocks: list[Block] = [
@@ -116,4 +122,6 @@ def result_blocks(
         blocks += split_sections(["*根拠メモ*", *notes])
     blocks += plan_blocks(development_plan(framework, result), room=MAX_BLOCKS - len(blocks) - 1)
     blocks.append(context(f"判定基準: {result.framework_source}"))
-    return blocks[:50]
+    if decision is None:
+        return blocks[:MAX_BLOCKS]
+    return [*blocks[: MAX_BLOCKS - 1], decision]

@@ -15,7 +15,8 @@ from flows.session import PersonKey
 def home_opened(ctx: BotContext, event: dict[str, Any], body: dict[str, Any]) -> None:
     if event.get("tab", "home") != "home":
         return
-    ctx.defer(publish_home, ctx, PersonKey(team=body["team_id"], user=event["user"]))
+    key = PersonKey(team=body["team_id"], user=event["user"])
+    ctx.defer(publish_home, ctx, key, body.get("enterprise_id") or None)
 
 
 def register(app: App, ctx: BotContext) -> None:

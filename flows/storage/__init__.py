@@ -9,12 +9,12 @@ from flows.storage.base import (
     EventStore,
     InterviewStore,
     MemberSummary,
-    RosterStore,
     SessionStore,
     StaleWriteError,
     StoreUnavailableError,
 )
 from flows.storage.memory import MemoryStore
+from flows.storage.rosters import RosterStore
 
 __all__ = [
     "EventStore",

@@ -1,8 +1,10 @@
 """The storage contract every backend fulfils (see tests/flows/storage/test_contract.py).
 
 One Protocol per concern: `InterviewStore` (interviews in progress and their results),
-`RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
-`CampaignStore` (campaigns and who they cover), `flows.outbox.OutboxStore` (messages that
+`flows.storage.rosters.RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
+`CampaignStore` (campaigns and who they cover), `flows.storage.reviews.ReviewStore`
+(manager sign-off),
+`flows.outbox.OutboxStore` (messages that
 must arrive) and `flows.audit.AuditStore` (who did what, when); `SessionStore` is all of them,
 which is what the app is given. Beside them: the errors every backend raises, the checks both
 backends apply before writing, and the default lifetimes of what expires.
@@ -18,7 +20,10 @@ from typing import Protocol
 from flows.audit import AuditStore
 from flows.campaign import Campaign, Membership, StartPlan, Submission
 from flows.outbox import Delivery, OutboxStore
+from flows.review import Review, ReviewSummary
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
+from flows.storage.reviews import ReviewStore
+from flows.storage.rosters import RosterStore
 
 DEFAULT_SESSION_TTL = 30 * 86400  # an interview in progress: 30 days after its last save
 SENT_TTL_SECONDS = 30 * 86400  # "already sent" marks of the outbox, after the last send
@@ -64,12 +69,22 @@ class MemberSummary:
     in_progress: bool = False
     specialty_in_progress: str | None = None
     unreadable: tuple[str, ...] = ()
+    review: ReviewSummary | None = None  # the latest result's sign-off; None: not reviewed
 
 
 def latest_summary(records: Iterable[ResultRecord]) -> ResultSummary | None:
     """The summary of the most recently completed of `records` (None for none)."""
     last = max(records, key=lambda r: r.completed_at, default=None)
     return None if last is None else last.summary()
+
+
+def same_result(latest: ResultSummary | None, review: ReviewSummary | None) -> ReviewSummary | None:
+    """The review, when it is of the latest result: a replica of the release before sign-off
+    completing an interview during a rolling deploy leaves the earlier result's review in the
+    summary, which then tells nothing about the latest (not reviewed)."""
+    if latest is None or review is None or review.submitted_at != latest.completed_at:
+        return None
+    return review
 
 
 # ------------------------------------------------------------------ checks shared by backends
@@ -146,19 +161,23 @@ class InterviewStore(Protocol):
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
         submissions: Sequence[Submission] = (),
+        review: Review | None = None,
     ) -> None:
         """Atomically: CAS-check the session, delete it, append `record` to the person's
-        history, make it their latest result for its specialty and their summary (what
-        `summaries` reads) and queue `deliveries` in
-        the person's outbox, claimed by the caller until `lease_until` (epoch seconds) so
-        it sends them at once; if it does not, any drain sends them after that. The person
-        is put in the outbox index before (never after) the deliveries are written. Each of
-        `submissions` stores the person's membership of a campaign as submitted and removes
-        its reminders (`Submission.cancel`) from the person's outbox, in the same step.
+                history, make it their latest result for its specialty and their summary (what
+                `summaries` reads) and queue `deliveries` in
+                the person's outbox, claimed by the caller until `lease_until` (epoch seconds) so
+                it sends them at once; if it does not, any drain sends them after that. The person
+                is put in the outbox index before (never after) the deliveries are written. Each of
+                `submissions` stores the person's membership of a campaign as submitted and removes
+                its reminders (`Submission.cancel`) from the person's outbox, in the same step. `review`
+        (the pending sign-off of `record`) is stored and becomes the person's latest review (what
+        `latest_review` and the summary's `review` read); without one the person's latest result
+        has no review.
 
-        ValueError (nothing written) when `record` is not of the session's person;
-        StaleWriteError when the session is not at `expected_step` — unless this very
-        completion is already stored (a retry), which returns without writing again."""
+                ValueError (nothing written) when `record` is not of the session's person;
+                StaleWriteError when the session is not at `expected_step` — unless this very
+                completion is already stored (a retry), which returns without writing again."""
         ...
 
     def history(self, key: PersonKey) -> list[ResultRecord]:
@@ -186,26 +205,6 @@ class InterviewStore(Protocol):
         their own roster row as a member; rows naming them as a manager stay). Idempotent:
         deleting what is not there is no error, so a retry after StoreUnavailableError
         completes it."""
-        ...
-
-
-class RosterStore(Protocol):
-    """Who manages whom, per team: member user id → manager user ids. Never expires. An
-    invalid team id raises ValueError before anything is read or written; StoreUnavailableError
-    when the backend cannot be reached."""
-
-    def managers_of(self, team: str, user: str) -> list[str]:
-        """The member's managers; none when the row is missing or cannot be read."""
-        ...
-
-    def roster(self, team: str) -> dict[str, list[str]]:
-        """Every member's managers; a row that cannot be read is left out (and logged)."""
-        ...
-
-    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
-        """Set the managers of each member given, atomically, all or nothing (an empty list
-        removes the member's row; members not given are left as they are). A manager list
-        that is a bare string or holds a non-string raises TypeError, writing nothing."""
         ...
 
 
@@ -259,7 +258,7 @@ class EventStore(Protocol):
         ...
 
 
-class SessionStore(InterviewStore, RosterStore, CampaignStore, EventStore, Protocol):
+class SessionStore(InterviewStore, RosterStore, CampaignStore, ReviewStore, EventStore, Protocol):
     """Everything the bot remembers: interviews and results, the roster, campaigns, event
     claims, (`outbox`) the messages that must arrive and (`audit`) the audit log per
     workspace."""

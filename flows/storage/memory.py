@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from flows.audit import DEFAULT_RETENTION_DAYS
 from flows.campaign import Submission
 from flows.outbox import Delivery
+from flows.review import Review
+from flows.roster import check_presets
 from flows.session import InterviewSession, PersonKey, ResultRecord
 from flows.storage.base import (
     DEFAULT_SESSION_TTL,
@@ -25,10 +27,12 @@ from flows.storage.base import (
     check_completion,
     check_team,
     latest_summary,
+    same_result,
 )
 from flows.storage.memory_audit import MemoryAudit
 from flows.storage.memory_campaigns import MemoryCampaigns
 from flows.storage.memory_outbox import MemoryOutbox
+from flows.storage.memory_reviews import MemoryReviews
 
 _SWEEP_EVERY = 256  # writes between sweeps of expired sessions and event ids
 
@@ -39,7 +43,7 @@ def _person(key: PersonKey) -> _Person:
     return (key.team, key.user)
 
 
-class MemoryStore(MemoryCampaigns):
+class MemoryStore(MemoryCampaigns, MemoryReviews):
     """SessionStore in a dict. Thread-safe; callers never share objects with the store."""
 
     def __init__(
@@ -58,11 +62,13 @@ class MemoryStore(MemoryCampaigns):
         self._history: dict[_Person, list[ResultRecord]] = {}
         self._latest: dict[_Person, dict[str, ResultRecord]] = {}
         self._rosters: dict[str, dict[str, list[str]]] = {}
+        self._presets: dict[str, dict[str, str]] = {}  # team → member → specialty id
         self._events: dict[str, float] = {}  # event id → expiry
         self._writes = 0
         self.outbox = MemoryOutbox(self._lock)
         self.audit = MemoryAudit(self._lock, retention_seconds=audit_retention_seconds)
         self._init_campaigns()
+        self._init_reviews()
 
     # ----------------------------------------------------------------- helpers (lock held)
 
@@ -125,6 +131,7 @@ class MemoryStore(MemoryCampaigns):
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
         submissions: Sequence[Submission] = (),
+        review: Review | None = None,
     ) -> None:
         check_completion(session, record)
         copy = record.model_copy(deep=True)
@@ -149,6 +156,7 @@ class MemoryStore(MemoryCampaigns):
                 announce_at=record.completed_at.timestamp(),
             )
             self.submit_locked(person, submissions)
+            self.review_locked(person, review)
 
     # ----------------------------------------------------------------- results
 
@@ -170,10 +178,12 @@ class MemoryStore(MemoryCampaigns):
             for key in keys:
                 person = _person(key)
                 session = self._current(person, now)
+                latest = latest_summary(self._latest.get(person, {}).values())
                 out[key.user] = MemberSummary(
-                    latest=latest_summary(self._latest.get(person, {}).values()),
+                    latest=latest,
                     in_progress=session is not None,
                     specialty_in_progress=None if session is None else session.specialty,
+                    review=same_result(latest, self.review_summary_locked(person)),
                 )
         return out
 
@@ -185,11 +195,13 @@ class MemoryStore(MemoryCampaigns):
             self._latest.pop(person, None)
             self.outbox.forget_locked(person)
             self.forget_memberships_locked(person)
-            roster = self._rosters.get(key.team)
-            if roster is not None:
-                roster.pop(key.user, None)
-                if not roster:
-                    del self._rosters[key.team]
+            self.forget_reviews_locked(person)
+            for rows in (self._rosters, self._presets):
+                row = rows.get(key.team)
+                if row is not None:
+                    row.pop(key.user, None)
+                    if not row:
+                        del rows[key.team]
 
     # ----------------------------------------------------------------- roster
 
@@ -203,18 +215,36 @@ class MemoryStore(MemoryCampaigns):
         with self._lock:
             return {m: list(ms) for m, ms in self._rosters.get(team, {}).items()}
 
-    def set_managers(self, team: str, assignments: Mapping[str, Sequence[str]]) -> None:
+    def set_managers(
+        self,
+        team: str,
+        assignments: Mapping[str, Sequence[str]],
+        specialties: Mapping[str, str] | None = None,
+    ) -> None:
         check_team(team)
         checked = check_assignments(assignments)  # before any change: all or nothing
+        presets = check_presets(checked, specialties)
         with self._lock:
             roster = self._rosters.setdefault(team, {})
+            kept = self._presets.setdefault(team, {})
             for member, managers in checked.items():
                 if managers:
                     roster[member] = managers
                 else:
                     roster.pop(member, None)
-            if not roster:
-                del self._rosters[team]
+            for member, specialty in presets.items():
+                if specialty:
+                    kept[member] = specialty
+                else:
+                    kept.pop(member, None)
+            for rows in (self._rosters, self._presets):
+                if not rows[team]:
+                    del rows[team]
+
+    def specialties(self, team: str) -> dict[str, str]:
+        check_team(team)
+        with self._lock:
+            return dict(self._presets.get(team, {}))
 
     # ----------------------------------------------------------------- events, health
 

@@ -12,7 +12,11 @@ multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `
     P:{T:U}:summary   HASH  r → ResultSummary JSON of the latest result ("" = none yet),
                             open → "expires_ms|specialty" while an interview is in
                             progress. Never expires.
+    P:{T:U}:reviews   HASH  interview id → Review JSON (flows.review). Never expires.
+    P:{T:U}:summary … d → ReviewSummary JSON of the latest result's review (absent: none).
     P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
+    P:{T}:roster-specialty  HASH  member user id → SpecialtyPreset JSON (flows.roster). Never
+                            expires; a member's goes with their roster row and by forget.
     P:{T}:audit       STREAM  e → AuditEvent JSON, one entry per event; trimmed by MINID to
                             AUDIT_RETENTION_DAYS (flows.storage.redis_audit).
     P:event:EVENT_ID  STRING  claim token; SET NX EX, expires after the ttl given.
@@ -56,9 +60,16 @@ class RedisKeys:
     def summary_key(self, key: PersonKey) -> str:
         return f"{self._person(key)}:summary"
 
+    def reviews_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:reviews"
+
     def roster_key(self, team: str) -> str:
         """ValueError for an invalid team id: it would break the hash tag."""
         return f"{self.prefix}:{{{check_team(team)}}}:roster"
+
+    def presets_key(self, team: str) -> str:
+        """ValueError for an invalid team id; the roster's hash tag."""
+        return f"{self.prefix}:{{{check_team(team)}}}:roster-specialty"
 
     def audit_key(self, team: str) -> str:
         """ValueError for an invalid team id; the roster's hash tag, the workspace's."""

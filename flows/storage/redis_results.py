@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from flows.review import REVIEW_VERSION, ReviewSummary
 from flows.session import (
     RECORD_VERSION,
     SUMMARY_VERSION,
@@ -22,7 +23,7 @@ from flows.session import (
     ResultRecord,
     ResultSummary,
 )
-from flows.storage.base import MemberSummary, latest_summary
+from flows.storage.base import MemberSummary, latest_summary, same_result
 from flows.storage.redis_roster import RedisRoster
 from flows.storage.redis_scripts import text
 from flows.storage.values import read_or_skip
@@ -30,6 +31,7 @@ from flows.storage.values import read_or_skip
 _SESSION = InterviewSession.model_validate_json
 _RECORD = ResultRecord.model_validate_json
 _SUMMARY = ResultSummary.model_validate_json
+_REVIEW = ReviewSummary.model_validate_json
 
 
 class RedisResults(RedisRoster):
@@ -69,7 +71,7 @@ class RedisResults(RedisRoster):
         return out, unreadable
 
     def summaries(self, team: str, users: Sequence[str]) -> dict[str, MemberSummary]:
-        """One pipelined round trip of one small command per user (`HMGET summary r open`),
+        """One pipelined round trip of one small command per user (`HMGET summary r open d`),
         however many users. People without `r` — their results are all the previous
         release's, or they have none — have their latest results and session read in one more
         pipeline; the summary made from them is stored (`HSETNX`, never over one a completion
@@ -80,25 +82,33 @@ class RedisResults(RedisRoster):
             return {}
         pipe = self.client.pipeline(transaction=False)
         for key in keys:
-            pipe.hmget(self.summary_key(key), ["r", "open"])
+            pipe.hmget(self.summary_key(key), ["r", "open", "d"])
         with self._reachable():
             replies: list[Any] = pipe.execute()
         now_ms = time.time() * 1000
         out: dict[str, MemberSummary] = {}
         older: list[tuple[PersonKey, bool]] = []
-        for key, (raw, opened) in zip(keys, replies, strict=True):
-            member = MemberSummary(**_open(opened, now_ms))
+        for key, (raw, opened, decided) in zip(keys, replies, strict=True):
+            member = MemberSummary(**_open(opened, now_ms), review=self._review_of(key, decided))
             if raw is None:
                 older.append((key, opened is not None))
             elif raw:
                 where = f"{self.summary_key(key)} (r)"
                 latest = read_or_skip(_SUMMARY, raw, where, "ResultSummary", SUMMARY_VERSION)
                 unreadable = () if latest is not None else (where,)
-                member = replace(member, latest=latest, unreadable=unreadable)
+                review = same_result(latest, member.review)
+                member = replace(member, latest=latest, unreadable=unreadable, review=review)
             out[key.user] = member
         if older:
             self._summaries_of_older_data(out, older)
         return out
+
+    def _review_of(self, key: PersonKey, raw: str | None) -> ReviewSummary | None:
+        """The summary's `d` (None: not reviewed — also one that cannot be read, logged)."""
+        if not raw:
+            return None
+        where = f"{self.summary_key(key)} (d)"
+        return read_or_skip(_REVIEW, raw, where, "ReviewSummary", REVIEW_VERSION)
 
     def _summaries_of_older_data(
         self, out: dict[str, MemberSummary], older: Sequence[tuple[PersonKey, bool]]
@@ -116,7 +126,10 @@ class RedisResults(RedisRoster):
             raws, raw = replies[2 * i], replies[2 * i + 1]
             records, unreadable = self._latest(self.latest_key(key), raws)
             summary = latest_summary(records.values())
-            member = replace(out[key.user], latest=summary, unreadable=tuple(unreadable))
+            review = same_result(summary, out[key.user].review)
+            member = replace(
+                out[key.user], latest=summary, unreadable=tuple(unreadable), review=review
+            )
             if not opened and raw is not None:  # a session saved by the previous release
                 where = f"{self.session_key(key)} (data)"
                 session = read_or_skip(_SESSION, raw, where, "InterviewSession")

@@ -1,6 +1,6 @@
 """The Redis side of RedisStore: its Lua scripts and its redis-py client.
 
-The four scripts (SAVE, COMPLETE, DELETE, CLAIM) make every session change one atomic
+The scripts (SAVE, COMPLETE, DECIDE, DELETE, CLAIM) make every session change one atomic
 compare-and-set round trip; each states its KEYS, ARGV and return codes. `client_options`
 configures a client (timeouts, retries), `describe` names where one connects,
 `UNAVAILABLE` lists the redis-py errors that mean the server cannot serve us and `reachable`
@@ -67,11 +67,13 @@ return 1
 
 # KEYS[1] session, KEYS[2] history, KEYS[3] latest, KEYS[4] summary, KEYS[5..8] the
 # person's outbox (outbox, due, sent, failed: flows.storage.redis_outbox), KEYS[9] the
-# person's campaign memberships; ARGV: expected step, record, specialty, session schema
+# person's campaign memberships, KEYS[10] their reviews; ARGV: expected step, record, specialty, session schema
 # version, record schema version, summary, delivery count, then (id, json, due ms) per
 # delivery, queued as claimed by the writer (attempt 1) so it sends them at once; then the
 # campaign submissions: their count, and per submission the campaign id, the membership
-# JSON, how many reminder ids to cancel and those ids (removed from the outbox). 2 = already completed with this very record (a retry); a second
+# JSON, how many reminder ids to cancel and those ids (removed from the outbox); then the
+# pending review's JSON ("" = none: the summary's `d` is removed), its summary and interview
+# id. 2 = already completed with this very record (a retry); a second
 # RPUSH would duplicate it. 3 = the session is a newer version's. A `latest` entry or a
 # summary of a newer version is kept (the record still joins the history).
 COMPLETE = (
@@ -106,8 +108,39 @@ for _ = 1, tonumber(ARGV[p] or '0') do
     redis.call('HDEL', KEYS[5], id, id .. '#n', id .. '#u')
     redis.call('ZREM', KEYS[6], id)
   end
-  p = p + 4 + n
+  p = p + 3 + n
 end
+if ARGV[p + 1] and ARGV[p + 1] ~= '' then
+  redis.call('HSET', KEYS[10], ARGV[p + 3], ARGV[p + 1])
+  redis.call('HSET', KEYS[4], 'd', ARGV[p + 2])
+else
+  redis.call('HDEL', KEYS[4], 'd')
+end
+return 1
+"""
+)
+
+# KEYS[1] the person's reviews, KEYS[2] their summary, KEYS[3..6] their outbox, KEYS[7] their
+# history; ARGV: interview id, the review as read (pending), the decided review, its summary,
+# delivery count, then (id, json, due ms) per delivery, queued as claimed by the writer.
+# 1 = decided; 2 = this very decision is already stored (a retry); 0 = the review changed
+# since it was read (another decision won) or is no longer of the person's latest result (the
+# summary's `d`, and the history's last record: a replica of the release before sign-off may
+# have completed a newer one without touching `d`).
+DECIDE = (
+    ENQUEUE_LUA
+    + """
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if cur == ARGV[3] then return 2 end
+if cur ~= ARGV[2] then return 0 end
+local d = redis.call('HGET', KEYS[2], 'd')
+local mark = '"interview_id":"' .. ARGV[1] .. '"'
+if not d or not string.find(d, mark, 1, true) then return 0 end
+local last = redis.call('LINDEX', KEYS[7], -1)
+if not last or not string.find(last, mark, 1, true) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], 'd', ARGV[4])
+enqueue(3, 6, tonumber(ARGV[5]), 1)
 return 1
 """
 )
@@ -197,6 +230,7 @@ __all__ = [
     "CLAIM",
     "CLUSTER_SCHEME",
     "COMPLETE",
+    "DECIDE",
     "DELETE",
     "SAVE",
     "UNAVAILABLE",

@@ -21,11 +21,12 @@ from collections.abc import Sequence
 
 import redis
 from redis.cluster import RedisCluster
-from redis.exceptions import NoScriptError, RedisClusterException
+from redis.exceptions import RedisClusterException
 
 from flows.audit import DEFAULT_RETENTION_DAYS
 from flows.campaign import Submission
 from flows.outbox import Delivery
+from flows.review import Review
 from flows.session import (
     RECORD_VERSION,
     SESSION_VERSION,
@@ -46,6 +47,7 @@ from flows.storage.redis_campaigns import RedisCampaigns
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
 from flows.storage.redis_results import RedisResults, open_field
+from flows.storage.redis_reviews import RedisReviews
 from flows.storage.redis_scripts import (
     CLAIM,
     CLUSTER_SCHEME,
@@ -64,7 +66,7 @@ _SUMMARY = ResultSummary.model_validate_json
 CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
-class RedisStore(RedisResults, RedisCampaigns):
+class RedisStore(RedisResults, RedisCampaigns, RedisReviews):
     """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
     share one server, the Lua scripts make every session change a compare-and-set. Its key
     names are RedisKeys's (`store.session_key(person)`), shared with its `outbox`."""
@@ -92,6 +94,7 @@ class RedisStore(RedisResults, RedisCampaigns):
             client, self, self._reachable, retention_seconds=audit_retention_seconds
         )
         self._register_campaign_scripts()
+        self._register_review_scripts()
 
     @classmethod
     def from_url(
@@ -183,6 +186,7 @@ class RedisStore(RedisResults, RedisCampaigns):
         deliveries: Sequence[Delivery] = (),
         lease_until: float = 0.0,
         submissions: Sequence[Submission] = (),
+        review: Review | None = None,
     ) -> None:
         """With deliveries, the outbox index is written first (its own round trip on a
         cluster, where it lives on another node; the same pipeline otherwise)."""
@@ -196,6 +200,7 @@ class RedisStore(RedisResults, RedisCampaigns):
             self.summary_key(key),
             *self.outbox.keys(key),
             self.membership_key(key),
+            self.reviews_key(key),
         ]
         args = [
             str(expected_step),
@@ -211,38 +216,34 @@ class RedisStore(RedisResults, RedisCampaigns):
         for sub in submissions:
             member = sub.membership
             args += [member.campaign, member.model_dump_json(), str(len(sub.cancel)), *sub.cancel]
-        # The index is written before the deliveries (a crash then leaves it pointing at
-        # nothing) and again after them: a drain that took the person in between, found
-        # nothing yet and released them must not be the index's last word. The second write
-        # is a plain ZADD: it changes the score, so such a drain's release (a compare-and-set
-        # on the score it took) cannot remove the person any more.
-        before, after = record.completed_at.timestamp(), lease_until
-        with self._reachable():
-            if not deliveries:
-                status = self._complete(keys=keys, args=args)
-            elif isinstance(self.client, RedisCluster):
-                self.outbox.announce(key, before)
-                status = self._complete(keys=keys, args=args)
-                self.outbox.announce(key, after, only_lower=False)
-            else:
-                # EVALSHA by hand: a Script object in a pipeline costs a SCRIPT EXISTS first.
-                pipe = self.client.pipeline(transaction=False)
-                self.outbox.announce_command(pipe, key, before)
-                pipe.evalsha(self._complete.sha, len(keys), *keys, *args)
-                self.outbox.announce_command(pipe, key, after, only_lower=False)
-                try:
-                    status = pipe.execute()[1]
-                except NoScriptError:  # a restarted server: the index writes are done
-                    status = self._complete(keys=keys, args=args)
+        if review is None:
+            args += ["", "", ""]
+        else:
+            args += [
+                review.model_dump_json(),
+                review.summary().model_dump_json(),
+                review.interview_id,
+            ]
+        before = record.completed_at.timestamp()
+        status = self._announced(
+            self._complete,
+            key,
+            keys,
+            args,
+            queues=bool(deliveries),
+            before=before,
+            after=lease_until,
+        )
         if status == 3:
             raise StaleWriteError(f"{name} was written by a newer version; not replaced")
         if status == 0:
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
     def forget(self, key: PersonKey) -> None:
-        """Delete session, history, latest and summary, the outbox, and the person's own
-        row of the team roster, in one pipelined round trip. Not a MULTI: the roster lives in
-        another slot on Redis Cluster; both commands are idempotent, so a retry completes it.
+        """Delete session, history, latest, summary, reviews, the outbox, and the person's own
+        row of the team roster and their preset, in one pipelined round trip. Not a MULTI:
+        the roster lives in another slot on Redis Cluster; every command is idempotent, so a
+        retry completes it.
         Rows of other members that name the person as manager stay."""
         pipe = self.client.pipeline(transaction=False)
         names = [
@@ -251,10 +252,12 @@ class RedisStore(RedisResults, RedisCampaigns):
             self.latest_key(key),
             self.summary_key(key),
             self.membership_key(key),
+            self.reviews_key(key),
         ]
         for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
         pipe.hdel(self.roster_key(key.team), key.user)
+        pipe.hdel(self.presets_key(key.team), key.user)
         with self._reachable():
             pipe.execute()
 

@@ -63,16 +63,21 @@ def replies(bot: Bot) -> list[Call]:
     return bot.api.calls("response_url")
 
 
-def finish_with_note(bot: Bot, person: Person) -> None:
-    """Answer as a level-2 SO persona, add an evidence note at the review, confirm."""
-    facts = persona("system_operations", 2)
+def answer_to_review(person: Person, level: int) -> Call:
+    """Answer as an SO persona of `level` until the review screen, which is returned."""
+    facts = persona("system_operations", level)
     while True:
         posts = len(person.posts())
         screen = person.screen()
         if ids.CONFIRM in blocks_text(screen.args["blocks"]):
-            break
+            return screen
         person.answer(facts[person.current_fact()], screen)
         person.wait_posts(posts + 1)
+
+
+def finish_with_note(bot: Bot, person: Person) -> None:
+    """Answer as a level-2 SO persona, add an evidence note at the review, confirm."""
+    screen = answer_to_review(person, 2)
     person.click(person.button(screen, ids.NOTE), screen)
     view = bot.api.wait_for("views.open")[0].args["view"]
     state = {
@@ -91,7 +96,7 @@ def finish_with_note(bot: Bot, person: Person) -> None:
 
 
 def audit_rows(bot: Bot) -> list[list[str]]:
-    upload = bot.api.calls("upload")[-1]
+    upload = bot.api.uploads(".csv")[-1]
     return list(csv.reader(io.StringIO(upload.body.decode("utf-8"))))
 
 

@@ -79,11 +79,17 @@ def record(specialty: str, level: int, user: str = "U1") -> ResultRecord:
 
 
 def snapshot(name: str, blocks: object) -> None:
+    """`blocks` equal the JSON kept in tests/bot/snapshots/NAME.json. A missing or different
+    file fails; only `scripts/update-snapshots` (UPDATE_SNAPSHOTS=1) writes them, so a
+    snapshot nobody looked at never passes by being written (issue 14)."""
     path = SNAPSHOTS / f"{name}.json"
     text = json.dumps(blocks, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not path.exists():
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
         path.write_text(text, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == text, f"{name} changed; UPDATE_SNAPSHOTS=1 to accept"
+    assert path.exists(), f"no snapshot {path.name}: run scripts/update-snapshots and review it"
+    assert path.read_text(encoding="utf-8") == text, (
+        f"{name} changed: run scripts/update-snapshots and review the diff"
+    )
 
 
 def test_specialty_choice() -> None:
@@ -238,3 +244,10 @@ def test_level_and_help() -> None:
 
 def test_escape() -> None:
     assert escape("<@U1> & <!here>") == "&lt;@U1&gt; &amp; &lt;!here&gt;"
+
+
+def test_a_missing_snapshot_fails_and_is_not_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("UPDATE_SNAPSHOTS", raising=False)
+    with pytest.raises(AssertionError, match="scripts/update-snapshots"):
+        snapshot("no_such_screen", [{"type": "divider"}])
+    assert not (SNAPSHOTS / "no_such_screen.json").exists()

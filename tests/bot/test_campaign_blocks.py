@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from slack_sdk.models.views import View
+
 from bot import ids
 from bot.blocks.campaign import digest_message, invite_message, reminder_message, status_blocks
+from bot.blocks.campaign_modal import campaign_modal, refused_modal
 from flows.campaign import Campaign, Progress, tally
 from tests.bot.test_blocks import check, snapshot
 
@@ -59,7 +62,7 @@ def test_status_for_an_admin_and_for_a_manager() -> None:
     check(manager)
     text = str(manager)
     assert "<@UM2> のチーム: 非表示（3 人未満）" in text
-    assert "完了 2（うち期限後 1） / 承認待ち 0 / 回答中 1 / 未着手 1（4 人）" in text
+    assert "完了 2 / 承認待ち 0 / 回答中 1 / 未着手 1（4 人、期限後の提出 1）" in text
     snapshot("campaign_status_manager", manager)
 
 
@@ -70,3 +73,24 @@ def test_a_status_of_many_teams_stays_within_slacks_limits() -> None:
     blocks = status_blocks(CAMPAIGN, rows, 3)
     check(blocks)
     assert blocks[-1]["text"]["text"].startswith("*全体*")
+
+
+def test_campaign_modal() -> None:
+    for is_admin in (True, False):
+        modal = campaign_modal(is_admin=is_admin)
+        View(**modal).validate_json()  # type: ignore[arg-type]
+        check(modal["blocks"])  # type: ignore[arg-type]
+    snapshot("campaign_modal", campaign_modal(is_admin=True))
+    refused = refused_modal(
+        "キャンペーンを始められるのは、管理者と名簿に部下がいるマネージャーだけです。"
+    )
+    View(**refused).validate_json()  # type: ignore[arg-type]
+
+
+def test_invitation_with_a_preset_specialty() -> None:
+    _, blocks = invite_message(CAMPAIGN, "network_operations", "ネットワークオペレーション")
+    check(blocks)
+    (button,) = blocks[1]["elements"]
+    assert button["value"] == "c0ffee000001|network_operations"
+    assert "専門分野: ネットワークオペレーション" in blocks[0]["text"]["text"]
+    snapshot("campaign_invite_preset", blocks)

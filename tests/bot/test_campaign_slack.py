@@ -180,13 +180,13 @@ def test_a_campaign_from_invitation_to_close(bot: Bot, api: MockSlackApi, clock:
     assert "DM に送りました" in command(bot, "UADMIN", f"campaign status {NAME}")
     status = blocks_text(api.calls("chat.postMessage")[-1].args["blocks"])
     assert (
-        "<@UBOSS> のチーム: 完了 2（うち期限後 1） / 承認待ち 0 / 回答中 0 / 未着手 2（4 人）"
+        "<@UBOSS> のチーム: 完了 0 / 承認待ち 2 / 回答中 0 / 未着手 2（4 人、期限後の提出 1）"
         in status
     )
     assert (
         "<@UBOSS2> のチーム: 完了 0 / 承認待ち 0 / 回答中 0 / 未着手 1（1 人）" in status
     )  # admin
-    assert "*全体*: 完了 2（うち期限後 1）" in status
+    assert "*全体*: 完了 0 / 承認待ち 2" in status
     closed = command(bot, "UADMIN", f"campaign close {NAME}")
     assert "提出 2 / 5 人、うち期限後 1 人" in closed
     assert not bot.store.campaign_named(TEAM, NAME).open  # type: ignore[union-attr]

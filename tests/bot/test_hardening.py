@@ -19,7 +19,7 @@ import yaml
 
 from bot import ids
 from bot.app import create_app
-from bot.blocks.common import clip, escape, split_sections
+from bot.blocks.common import clip, escape, pieces, split_sections
 from bot.blocks.result import result_blocks
 from bot.context import BotContext
 from bot.csv_export import safe_cell
@@ -81,7 +81,7 @@ class Running:
         return "\n".join(parts)
 
     def csv_rows(self) -> list[list[str]]:
-        (upload,) = self.api.calls("upload")
+        (upload,) = self.api.uploads(".csv")
         return list(csv.reader(io.StringIO(upload.body.decode("utf-8"))))
 
 
@@ -167,7 +167,9 @@ def test_team_csv_cells_never_start_a_formula(run: Running) -> None:
     assert names["UM1"] == "'" + HOSTILE_NAMES["UM1"]
     assert names["UM8"] == "鈴木 一郎", "an ordinary name is left alone"
     by_user = {r[0]: r for r in rows}
-    assert by_user["UM1"][2:] == ["", "", "", "未着手", ""], "no result yet: empty cells"
+    assert by_user["UM1"][2:] == ["", "", "", "未着手", "", "", "", ""], (
+        "no result yet: empty cells"
+    )
 
 
 @pytest.mark.parametrize("value", [*HOSTILE_NAMES.values(), "-", "", "=", "a=b", "'=x"])
@@ -193,7 +195,7 @@ def test_a_roster_of_5000_goes_as_a_csv_not_as_13_replies(run: Running) -> None:
     (complete,) = run.api.calls("files.completeUploadExternal")
     assert complete.args["channel_id"] == "DUADMIN"
     _header, *rows = run.csv_rows()
-    assert len({member for member, _ in rows}) == 5000
+    assert len({member for member, *_ in rows}) == 5000
     assert len(rows) == 5001
     (upload,) = run.api.calls("upload")
     assert parse_import(upload.body.decode()) == roster, "the CSV imports back as it was"
@@ -266,8 +268,24 @@ def test_clip_never_cuts_an_entity() -> None:
             out = clip(escaped, limit)
             assert len(out) <= limit
             assert not re.search(r"&(?!amp;|lt;|gt;)", out), (limit, out)
-        (block,) = split_sections([escaped])
-        assert not re.search(r"&(?!amp;|lt;|gt;)", block["text"]["text"])
+        blocks = split_sections([escaped])
+        texts = [b["text"]["text"] for b in blocks]
+        assert "".join(texts) == escaped, "a long line goes on in the next section, whole"
+        for text in texts:
+            assert len(text) <= 3000
+            assert not re.search(r"&(?!amp;|lt;|gt;)", text), f"a cut entity: {text[-20:]!r}"
+        for limit in range(5, 40):
+            parts = pieces(escaped, limit)
+            assert "".join(parts) == escaped
+            assert all(
+                0 < len(p) <= limit and not re.search(r"&(?!amp;|lt;|gt;)", p) for p in parts
+            )
+
+
+def test_a_long_line_of_mentions_is_never_cut_inside_one() -> None:
+    line = "、".join(f"<@U{i:08d}>" for i in range(400))
+    for part in pieces(line, 3000):
+        assert part.count("<") == part.count(">"), part[-30:]
 
 
 def test_the_person_sees_their_own_notes() -> None:

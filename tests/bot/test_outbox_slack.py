@@ -3,7 +3,6 @@ that fail without blocking anything, and a double start (issue 8, findings 1, 8,
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 import time
@@ -13,11 +12,12 @@ from typing import Any
 import pytest
 
 from bot import ids
-from flows.session import InterviewSession, PersonKey
+from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
 from tests.bot.slack_env import Bot, FakeNow, Person, blocks_text, running_bot
 from tests.bot.test_slack_e2e import answer_until_review
 from tests.faults.conftest import SlackApi
+from tests.interleave import barrier_store
 from tests.slack_mock import Call
 
 TEAM = "T0001"
@@ -171,26 +171,10 @@ def test_no_manager_tells_the_person_and_the_admins(bot: Bot, api: SlackApi) -> 
     assert any("マネージャーが名簿に登録されていない" in t for t in texts)
 
 
-class LoadBarrierStore(RedisStore):
-    """The real Redis store; its first two loads wait for each other, so two starts both
-    find no interview before either saves one (the race, every run)."""
-
-    barrier: threading.Barrier | None = None
-
-    def load(self, key: PersonKey) -> InterviewSession | None:
-        session = super().load(key)
-        barrier = self.barrier
-        if barrier is not None:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=5)
-        return session
-
-
 def test_a_double_start_never_shows_an_interview_that_was_not_stored(
     api: SlackApi, redis_url: str, redis_prefix: str
 ) -> None:
-    store = LoadBarrierStore.from_url(redis_url, prefix=redis_prefix)
-    assert isinstance(store, LoadBarrierStore)  # from_url is annotated as building a RedisStore
+    store = barrier_store(redis_url, redis_prefix)
     for trial in range(3):
         user = f"U31{trial}"
         store.barrier = threading.Barrier(2)

@@ -194,7 +194,7 @@ def test_team_summary_for_200_members_within_limits(bot: Bot) -> None:
         assert len(call.args["blocks"]) <= 50
         for block in call.args["blocks"]:
             assert len((block.get("text") or {}).get("text", "")) <= 3000
-    csv_body = next(c for c in bot.api.calls("upload")).body.decode()
+    csv_body = bot.api.uploads(".csv")[0].body.decode()
     assert csv_body.count("\n") == 201
     assert "UM0007,鈴木 一郎," in csv_body
     assert "未着手" in csv_body

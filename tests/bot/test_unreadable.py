@@ -63,7 +63,7 @@ def test_team_summary_shows_one_row_for_unreadable_data(
     assert shown.count(UNREADABLE_ROW) == 1
     assert bad_row not in shown  # whose manager it names cannot be read
     assert "エラー" not in shown
-    csv_body = next(c for c in bot.api.calls("upload")).body.decode()
+    csv_body = bot.api.uploads(".csv")[0].body.decode()
     assert f"{newer_result},,,,,{UNREADABLE_ROW}," in csv_body
     assert csv_body.count("\n") == 4  # header and three members
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

@@ -274,7 +274,11 @@ def test_whole_interviews_on_cluster_through_two_replicas(
         (record,) = stores[1].history(keys[user])
         assert record.verdict.level == level
         assert stores[1].latest(keys[user]) == {specialty: record}
-        assert summaries[user] == MemberSummary(record.summary())
+        review = stores[1].latest_review(keys[user])  # stored with the result: one slot
+        assert review is not None
+        assert (review.interview_id, review.status) == (record.interview_id, "pending")
+        assert review.managers == ["UBOSS"]
+        assert summaries[user] == MemberSummary(record.summary(), review=review.summary())
     assert stores[1].roster("T1") == {user: ["UBOSS"] for user in PEOPLE}
 
 

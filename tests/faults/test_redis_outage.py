@@ -116,7 +116,7 @@ def test_redis_down_mid_interview_then_back_with_every_answer(
     (record,) = store.history(key_of("UR1"))
     assert_result(record, want)
 
-    # Completed results survive a Redis crash and restart (AOF, appendfsync everysec).
+    # Completed results survive a Redis crash and restart (AOF: RedisProcess says which fsync).
     aof_redis.kill()
     aof_redis.start()
     fresh = RedisStore.from_url(aof_redis.url)

@@ -26,6 +26,55 @@ def test_persona_gets_its_level(specialty: str, level: int) -> None:
     assert bool(result.missing) == (level < 5)
 
 
+# Written by hand from the seed and docs/rules.md, not from the engine: for each persona
+# (flows.personas: every level up to its own met, nothing above), the dimensions of the NEXT
+# level that are unmet; every other dimension of the next level is met, and every dimension of
+# the persona's own level is met. Why, per next level:
+#   1: 担当者 meets 責任性; no engagement (複雑性, サイズ) and no manual-based work (タスク特性).
+#   2: one engagement, not two (複雑性 and サイズ read the same count, rules.md §4).
+#   3: an operator, not a member (責任性); no complexity items; not mastered (タスク特性);
+#      サイズ is the engagement itself, and for カスタマサポート also its success (§3), which
+#      the level-2 persona lacks.
+#   4: no SLA/満足度 responsibility; no member achievement (タスク特性); the level-3 complexity
+#      items and the success carry over (§3: no minimum size at レベル4, §6).
+#   5: no 予算 responsibility; 8 staff and ¥10M are under 10 people / ¥100M (サイズ);
+#      a contribution that is not notable (タスク特性).
+_NEXT_UNMET = {
+    1: {"complexity", "size", "task"},
+    2: {"complexity", "size"},
+    3: {"responsibility", "complexity", "task"},
+    4: {"responsibility", "task"},
+    5: {"responsibility", "size", "task"},
+}
+PINNED = {
+    (specialty, level): _NEXT_UNMET[level + 1]
+    | ({"size"} if (specialty, level) == ("customer_support", 2) else set())
+    for specialty in ("system_operations", "network_operations", "customer_support")
+    for level in range(5)
+}
+DIMENSIONS = {"responsibility", "complexity", "size", "task"}
+
+
+@pytest.mark.parametrize(("specialty", "level"), sorted(PINNED) + [(s, 5) for s in SPECIALTIES])
+def test_persona_verdict_is_pinned_per_dimension(specialty: str, level: int) -> None:
+    """The level and each dimension's verdict of the achieved and the next level, against the
+    hand-written table: an engine bug cannot hide behind "the engine agrees with itself"."""
+    result = evaluate(FW, specialty, persona(specialty, level))
+    assert result.level == level
+    verdicts = {v.level: v for v in result.levels}
+    if level >= 1:
+        own = verdicts[level]
+        assert own.status is Status.MET
+        assert {d.id: d.status for d in own.dimensions} == dict.fromkeys(DIMENSIONS, Status.MET)
+    if level < 5:
+        unmet = PINNED[(specialty, level)]
+        nxt = verdicts[level + 1]
+        assert nxt.status is Status.UNMET
+        assert {d.id: d.status for d in nxt.dimensions} == {
+            d: Status.UNMET if d in unmet else Status.MET for d in DIMENSIONS
+        }
+
+
 def test_result_names_its_framework() -> None:
     result = evaluate(FW, "system_operations", {})
     assert result.framework_id == "itss_operations"

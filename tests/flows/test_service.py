@@ -22,6 +22,7 @@ from flows.storage.base import SessionStore
 from flows.storage.redis_store import RedisStore, client_options
 from framework_data.loader import load_default
 from tests.flows.storage.test_contract import CountingConnection
+from tests.interleave import barrier_store
 
 FW = load_default()
 KEY = PersonKey(team="T1", user="U1")
@@ -111,6 +112,53 @@ def test_concurrent_double_answers_apply_once(redis_url: str, redis_prefix: str)
     assert stored is not None
     assert stored.step == session.step + 1
     assert stored.asked == ["role"]
+
+
+@pytest.mark.parametrize("action", ["answer", "confirm"])
+def test_two_handlers_that_read_the_same_step_apply_once(
+    redis_url: str, redis_prefix: str, action: str
+) -> None:
+    """Two replicas handle a click on the same question (or the same 確定) and both load the
+    session before either saves (an exact interleaving, not a hope): the compare-and-set
+    on the step lets one through and tells the other it is stale, every run."""
+    barrier = threading.Barrier(2)
+    stores = [barrier_store(redis_url, redis_prefix) for _ in range(2)]
+    svcs = [service(s) for s in stores]
+    svcs[0].start(KEY, "system_operations")
+    if action == "confirm":
+        while answer_current(svcs[0], KEY, "system_operations", 3):
+            pass
+    session = svcs[0].current(KEY)
+    assert session is not None
+    for store in stores:
+        store.barrier = barrier
+    outcomes: list[str] = []
+
+    def click(svc: InterviewService, value: str) -> None:
+        cmd = Command(action=action, interview=session.id, step=session.step, value=value)
+        outcomes.append(svc.act(KEY, cmd).status)
+
+    threads = [
+        threading.Thread(target=click, args=(svc, value))
+        for svc, value in zip(svcs, ["member", "head"], strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert not barrier.broken, "both handlers loaded the session before either saved"
+    assert sorted(outcomes) == ["applied", "stale"]
+    stores[0].barrier = stores[1].barrier = None
+    if action == "answer":
+        stored = svcs[0].current(KEY)
+        assert stored is not None
+        assert stored.step == session.step + 1
+        assert stored.asked == ["role"]
+    else:
+        history = stores[0].history(KEY)
+        assert [r.verdict.level for r in history] == [3], "one result, not two"
+    for store in stores:
+        store.close()
 
 
 def test_in_progress_interview_expires_but_results_stay(redis_url: str, redis_prefix: str) -> None:

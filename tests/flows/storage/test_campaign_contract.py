@@ -99,6 +99,9 @@ def test_a_completion_submits_and_cancels_the_reminders_atomically(store: Sessio
     assert len(store.outbox.pending(key("ben"))) == 4
     # submitted: nothing more to submit for that campaign
     assert submissions(done, store.open_memberships(ann)) == (None, [])
+    # … but a resubmission after 差し戻し of that submission stays in its campaign
+    assert submissions(done, store.open_memberships(ann), returned=c.id) == (c.id, [])
+    assert submissions(done, store.open_memberships(ann), returned="other") == (None, [])
 
 
 def test_after_the_due_date_a_submission_is_late(store: SessionStore) -> None:

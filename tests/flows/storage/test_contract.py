@@ -412,8 +412,11 @@ def test_ids_that_would_break_a_key_are_refused(store: SessionStore) -> None:
             store.summaries("T1", [bad])
 
 
-def test_ping(store: SessionStore) -> None:
-    store.ping()
+def test_ping_asks_the_server(counted: tuple[RedisStore, type[Any]]) -> None:
+    """`ping` is one real round trip (a no-op `ping` would pass a reachable check by doing
+    nothing); that it fails when nothing answers is test_redis_unreachable_…[ping]."""
+    store, counter = counted
+    assert round_trips(counter, store.ping) == (1, 1)
 
 
 def test_open_store_picks_the_backend(redis_url: str) -> None:
@@ -565,12 +568,17 @@ def test_redis_round_trips_per_operation(counted: tuple[RedisStore, type[Any]]) 
     assert round_trips(counter, lambda: store.history(ALICE)) == (1, 1)
     assert round_trips(counter, lambda: store.latest(ALICE)) == (1, 1)
     roster = {"alice": ["carol"], "bob": []}
-    # MULTI, HSET, HDEL, EXEC: one packet, four replies.
-    assert round_trips(counter, lambda: store.set_managers("T1", roster)) == (1, 4)
+    # MULTI, HSET, HDEL, HDEL of bob's preset, EXEC: one packet, five replies.
+    assert round_trips(counter, lambda: store.set_managers("T1", roster)) == (1, 5)
+    presets = {"alice": "system_operations"}
+    # MULTI, HSET and HDEL of the roster, HSET alice's preset, HDEL bob's, EXEC
+    assert round_trips(counter, lambda: store.set_managers("T1", roster, presets)) == (1, 6)
+    assert round_trips(counter, lambda: store.specialties("T1")) == (1, 1)
     assert round_trips(counter, lambda: store.roster("T1")) == (1, 1)
-    # 9 × DEL (session, history, latest, summary, campaign memberships, 4 outbox keys) + HDEL
-    # pipelined (no MULTI: the roster is in another cluster slot)
-    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 10)
+    # 10 × DEL (session, history, latest, summary, campaign memberships, reviews, 4 outbox
+    # keys) + HDEL of the roster row and the preset, pipelined (no MULTI: the roster is in
+    # another cluster slot)
+    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 12)
     assert round_trips(counter, lambda: store.claim_event("Ev1", 60)) == (1, 1)
     assert round_trips(counter, store.ping) == (1, 1)
 

@@ -243,3 +243,79 @@ def test_version_2_records_are_small(redis_store: RedisStore, user: str) -> None
         record = ResultRecord.model_validate_json(raw)
         assert len(record.model_dump_json().encode()) < 2 * 1024
         assert len(record.summary().model_dump_json().encode()) < 200
+
+
+# ---------------------------------------------------------------------- before sign-off
+
+BEFORE_SIGNOFF = json.loads((Path(__file__).parent / "data" / "before_signoff.json").read_text())
+
+
+def write_before_signoff(store: RedisStore, client: redis.Redis) -> None:
+    for name, stored in BEFORE_SIGNOFF["keys"].items():
+        full = store.prefix + name
+        if stored["type"] == "hash":
+            client.hset(full, mapping=stored["value"])
+        elif stored["type"] == "list":
+            client.rpush(full, *stored["value"])
+        else:
+            client.zadd(full, dict(stored["value"]))
+    client.expire(store.session_key(key("cy")), 20 * 86400)
+
+
+def test_results_of_the_release_before_signoff_read_as_not_reviewed(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    from flows.interview import Interview
+    from flows.review import Decision, Denied
+    from flows.signoff import SignOff
+
+    write_before_signoff(redis_store, redis_client)
+    assert not any(name.endswith(":reviews") for name in BEFORE_SIGNOFF["keys"])
+    summaries = redis_store.summaries(TEAM, ["ann", "ben", "cy"])
+    assert summaries["ann"].latest is not None
+    assert summaries["ann"].latest.campaign == "c2026h2"
+    assert [summaries[u].review for u in ("ann", "ben", "cy")] == [None, None, None]
+    assert summaries["cy"].in_progress
+    assert redis_store.latest_review(key("ann")) is None
+    assert redis_store.reviews(key("ben")) == {}
+    # not reviewed, and not to be decided: a result without a review is self-assessed only
+    (record,) = redis_store.history(key("ann"))
+    signoff = SignOff(Interview(FW), redis_store, lambda: record.completed_at, lambda: "x")
+    with pytest.raises(Denied, match="古い提出"):
+        signoff.decide(key("ann"), record.interview_id, Decision("approve", "boss"), lambda: False)
+    assert redis_store.latest_review(key("ann")) is None
+
+
+def test_the_next_submission_after_signoff_arrived_is_reviewed_with_its_trend(
+    redis_store: RedisStore, redis_client: redis.Redis
+) -> None:
+    """ann's result of campaign c2026h2 was written before sign-off (self level 3, no review):
+    her next submission gets a pending review whose previous level of record is that 3."""
+    import uuid
+    from datetime import timedelta
+
+    from flows.facts import to_json_value
+    from flows.interview import Command, Interview
+    from flows.personas import persona
+    from flows.service import InterviewService, Notify
+    from flows.session import Phase
+
+    write_before_signoff(redis_store, redis_client)
+    (old,) = redis_store.history(key("ann"))
+    assert (old.campaign, old.verdict.level) == ("c2026h2", 3)
+    ticks = iter(old.completed_at + timedelta(days=200, minutes=m) for m in range(1000))
+    svc = InterviewService(
+        Interview(FW), redis_store, lambda: next(ticks), lambda: uuid.uuid4().hex, Notify()
+    )
+    svc.start(key("ann"), "system_operations")
+    while (session := svc.current(key("ann"))) is not None and session.state is Phase.ASKING:
+        value = to_json_value(persona("system_operations", 4)[session.current or ""])
+        svc.act(key("ann"), Command(action="answer", step=session.step, value=value))
+    assert session is not None
+    done = svc.act(key("ann"), Command(action="confirm", step=session.step))
+    assert done.record is not None
+    review = redis_store.latest_review(key("ann"))
+    assert review is not None
+    assert (review.interview_id, review.status) == (done.record.interview_id, "pending")
+    assert (review.self_level, review.previous_level) == (4, 3)
+    assert redis_store.summaries(TEAM, ["ann"])["ann"].review == review.summary()
