@@ -25,6 +25,7 @@ class Bug:
 STORAGE_TESTS = ("tests/flows/storage", "tests/flows/test_service.py")
 SLACK_AUTHZ_TESTS = (
     "tests/bot/test_authz_deliberate.py",
+    "tests/bot/test_authz_matrix.py",
     "tests/bot/test_bad_input.py",
     "tests/bot/test_audit_slack.py",
     "tests/bot/test_hardening.py",
