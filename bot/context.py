@@ -27,6 +27,7 @@ from framework_data.models import Framework
 
 if TYPE_CHECKING:
     from bot.delivery import Courier
+    from bot.home import HomeWatchers
     from bot.timezones import TimeZones
     from framework_data.search import SkillIndex
 
@@ -109,6 +110,13 @@ class BotContext:
         from bot.timezones import TimeZones
 
         return TimeZones(self.client)
+
+    @cached_property
+    def home_watchers(self) -> HomeWatchers:
+        """Who opened their App Home lately (bot/home.py: only their tabs are republished)."""
+        from bot.home import HomeWatchers
+
+        return HomeWatchers(self.now)
 
     @cached_property
     def index(self) -> SkillIndex:

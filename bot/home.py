@@ -4,7 +4,10 @@ sign-off decision, a campaign start): bot/blocks/home.py draws it."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
 
 from bot.blocks.home import AdminLine, CampaignLine, Dashboard, Pending, ResultLine, home_view
 from bot.blocks.plan import plan_title
@@ -13,6 +16,33 @@ from flows.plan import development_plan
 from flows.results import result_of
 from flows.review import Review
 from flows.session import PersonKey, ResultRecord
+
+WATCH_SECONDS = 15 * 60  # a tab opened this long ago may still be on screen
+
+
+class HomeWatchers:
+    """Who opened their App Home in this process lately: a change republishes only their
+    tabs. Slack sends app_home_opened every time a person opens the tab, and each is
+    published from the store then, so a tab not on screen needs no republishing; one opened
+    on another replica is republished at its next opening (best effort, no shared state)."""
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+        self._seen: dict[tuple[str, str], datetime] = {}
+        self._lock = threading.Lock()
+
+    def opened(self, key: PersonKey) -> None:
+        with self._lock:
+            self._seen[(key.team, key.user)] = self._now()
+            if len(self._seen) > 10_000:  # forget the oldest half
+                for old in sorted(self._seen, key=self._seen.__getitem__)[:5_000]:
+                    del self._seen[old]
+
+    def watching(self, team: str, user: str) -> bool:
+        with self._lock:
+            seen = self._seen.get((team, user))
+        return seen is not None and (self._now() - seen).total_seconds() < WATCH_SECONDS
+
 
 STATUS = {
     "pending": "承認待ち",
@@ -109,14 +139,17 @@ def publish_home(
     ctx: BotContext, key: PersonKey, enterprise: str | None = None, page: int = 0
 ) -> None:
     """Render `key`'s App Home from the store and publish it (views.publish)."""
+    ctx.home_watchers.opened(key)
     view = home_view(dashboard(ctx, key, enterprise), ctx.framework, page)
     ctx.client.views_publish(user_id=key.user, view=view)
 
 
 def refresh_homes(ctx: BotContext, team: str, *users: str) -> None:
-    """After a change: publish the App Home of each of `users` again (best effort: a
-    failure is logged, the change stands)."""
+    """After a change: publish again the App Home of each of `users` who opened it lately
+    (HomeWatchers; best effort: a failure is logged, the change stands)."""
     for user in dict.fromkeys(users):
+        if not ctx.home_watchers.watching(team, user):
+            continue
         try:
             publish_home(ctx, PersonKey(team=team, user=user))
         except Exception:

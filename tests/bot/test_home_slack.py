@@ -77,6 +77,8 @@ def test_a_person_sees_their_result_plan_and_campaign(bot: Bot) -> None:
 
 def test_a_manager_decides_from_home_and_every_home_is_refreshed(bot: Bot) -> None:
     bot.store.set_managers(TEAM, {"UH2": ["UHM2"], "UH3": ["UHM2"], "UH9": ["UOTHER"]})
+    opened(bot, "UHM2")  # the manager has the tab open while their reports submit
+    opened(bot, "UH2")
     submit(bot, "UH2", 4)
     submit(bot, "UH3", 2)
     submit(bot, "UH9", 2)
@@ -138,8 +140,28 @@ def test_a_long_home_is_paged(bot: Bot) -> None:
     assert all(f"<@{r}>" in shown for r in reports), "every pending sign-off on some page"
 
 
-def test_refreshes_reach_only_those_who_may_see(bot: Bot) -> None:
-    bot.store.set_managers(TEAM, {"UR1": ["URM"]})
+def test_refreshes_reach_only_open_tabs_of_those_who_may_see(bot: Bot) -> None:
+    """A submission republishes the Home of the person and their managers, and only of those
+    who opened it lately (a tab not on screen is drawn afresh when next opened)."""
+    bot.store.set_managers(TEAM, {"UR1": ["URM", "URM2"], "UR2": ["UROTHER"]})
+    for user in ("URM", "UROTHER"):
+        opened(bot, user)
+    bot.api.clear()
     submit(bot, "UR1", 2)
     published: list[Call] = bot.api.calls("views.publish")
-    assert {c.args["user_id"] for c in published} == {"UR1", "URM"}
+    assert [c.args["user_id"] for c in published] == ["URM"]
+    assert "<@UR1>" in text(published[0].args["view"])
+
+
+def test_a_tab_opened_long_ago_is_not_republished() -> None:
+    from bot.home import WATCH_SECONDS, HomeWatchers
+    from tests.bot.slack_env import FakeNow
+
+    clock = FakeNow()
+    watchers = HomeWatchers(clock)
+    watchers.opened(PersonKey(team=TEAM, user="UW1"))
+    assert watchers.watching(TEAM, "UW1")
+    assert not watchers.watching(TEAM, "UW2")
+    assert not watchers.watching("T0002", "UW1")
+    clock.advance(WATCH_SECONDS + 1)
+    assert not watchers.watching(TEAM, "UW1")
