@@ -75,6 +75,13 @@ MODULES = {
             "tests/flows/test_planner_mutants.py",
         ),
     ),
+    "authz": Module(  # who may decide a sign-off (flows/review.py) and see a history
+        ("flows/review.py",),
+        (
+            "tests/flows/test_review.py",
+            "tests/flows/storage/test_review_contract.py",
+        ),
+    ),
     "storage": Module(
         ("flows/storage/redis_scripts.py", "flows/storage/redis_outbox.py"),
         (

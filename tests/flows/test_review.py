@@ -180,3 +180,96 @@ def test_side_by_side_flags_a_gap_of_two() -> None:
     small = side_by_side(rec, FW, {"member_achievement": False})
     assert not small.surprise
     assert any(row.differs for row in small.rows)
+
+
+def test_the_person_never_decides_their_own_even_when_the_roster_says_so() -> None:
+    """decide itself refuses, whatever the caller checked before (the roster may list the
+    person as their own manager, and they may be an admin)."""
+    rec = record()
+    with pytest.raises(Denied, match=OWN):
+        decide(
+            Review.pending(rec, ["ann"]),
+            rec,
+            Decision("approve", "ann"),
+            latest="i0",
+            managers_now=["ann", "boss"],
+            is_admin=lambda: True,
+            framework=FW,
+            now=T0,
+        )
+
+
+def test_a_comment_of_exactly_the_limit_is_taken() -> None:
+    assert run("return", "x" * 1000).comment == "x" * 1000
+
+
+@pytest.mark.parametrize(
+    ("action", "comment", "changes", "message"),
+    [
+        ("return", "", {}, "差し戻しにはコメントが必要です。"),
+        ("modify", "", {"role": "operator"}, "修正には理由が必要です。"),
+        ("modify", "理由", {}, "修正する項目を 1 つ以上、本人の回答と異なる値にしてください。"),
+        ("return", "x" * 1001, {}, "コメントは1000文字以内で入力してください。"),
+    ],
+)
+def test_each_refusal_says_exactly_why(
+    action: str, comment: str, changes: dict[str, Any], message: str
+) -> None:
+    """The words the manager reads, in full (written here, not taken from the code)."""
+    with pytest.raises(Denied) as refused:
+        run(action, comment, **changes)
+    assert str(refused.value) == message
+
+
+def test_the_notices_of_a_decision_by_hand() -> None:
+    """The person is told, with who decided; each other manager now is told who decided; the
+    decider and the person (on their own roster row) are not told twice."""
+    from flows.review import notices
+
+    decided = run("approve")
+    sent = notices(decided, ["boss", "vice", "ann", "vice"], T0)
+    assert [(d.recipient, d.kind, d.about, d.interview_id, d.specialty, d.user) for d in sent] == [
+        ("ann", "review_outcome", "boss", "i0", SO, "ann"),
+        ("vice", "review_decided", "boss", "i0", SO, "ann"),
+    ]
+    assert [d.id for d in sent] == ["i0:review:approved", "i0:review:decided:vice"]
+
+
+def test_what_each_outcome_and_a_second_decider_read_by_hand() -> None:
+    from flows.review import already, outcome_line
+
+    assert outcome_line(run("approve")) == "<@boss> さんがレベル 4を承認しました。"
+    assert outcome_line(run("return", "件数")) == "<@boss> さんが差し戻しました。"
+    modified = run("modify", "担当者", role="operator")
+    assert outcome_line(modified) == (
+        "<@boss> さんが修正し、確定レベルはレベル 2です（自己評価: レベル 4）。"
+    )
+    as_admin = modified.model_copy(update={"acted_as_admin": True})
+    assert outcome_line(as_admin).startswith("<@boss> さん（管理者）が修正し")
+    assert outcome_line(Review.pending(record(), ["boss"])) == "承認待ちです。"
+    assert already(run("approve")) == "<@boss> さんが既に承認しました（2027-03-01 00:00 UTC）。"
+    assert already(run("return", "件数")) == (
+        "<@boss> さんが既に差し戻ししました（2027-03-01 00:00 UTC）。"
+    )
+
+
+def test_a_review_keeps_its_campaign_and_its_summary_the_levels() -> None:
+    pending = Review.pending(record(campaign="c1"), ["boss"], previous_level=3)
+    assert (pending.campaign, pending.previous_level) == ("c1", 3)
+    modified = decide(
+        pending,
+        record(campaign="c1"),
+        Decision("modify", "boss", "担当者", {"role": "operator"}),
+        latest="i0",
+        managers_now=["boss"],
+        is_admin=lambda: False,
+        framework=FW,
+        now=T0,
+    ).review
+    brief = modified.summary()
+    assert (brief.status, brief.self_level, brief.confirmed_level, brief.previous_level) == (
+        "modified",
+        4,
+        2,
+        3,
+    )
