@@ -1,6 +1,6 @@
 """App Home: a person's dashboard, read from the store and published (views.publish) when
-they open the tab, when they page it, and after a change that affects it (a completion, a
-sign-off decision, a campaign start): bot/blocks/home.py draws it."""
+they open the tab, when they page it, and after a completion or a sign-off decision that
+affects it (for tabs opened lately: HomeWatchers): bot/blocks/home.py draws it."""
 
 from __future__ import annotations
 

@@ -102,7 +102,7 @@ def _mine(d: Dashboard, framework: Framework) -> list[Block]:
             f"*{level_name(r.verdict.level)}*{confirmed}（{line.status}、"
             f"{r.completed_at:%Y-%m-%d}）"
         )
-        blocks += split_sections([text, *(f"• {p}" for p in line.plan)])
+        blocks += split_sections([text, *(f"• {escape(p)}" for p in line.plan)])
     for c in d.campaigns:
         state = "提出済み" if c.submitted else "未提出"
         blocks.append(
