@@ -23,6 +23,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.context import BotContext, utcnow
 from bot.edge import PayloadShape
 from bot.listeners import campaign, commands, home, interview, messages, signoff
+from bot.locales import use_requester_locale
 from bot.settings import Settings
 from flows.storage import open_store
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
@@ -94,7 +95,7 @@ def create_app(
     client = configure_web_client(app.client, settings)
     ctx = BotContext(
         settings=settings,
-        framework=load_default(),
+        source=load_default(),
         store=store,
         client=client,
         clock=clock,
@@ -118,6 +119,10 @@ def create_app(
             if not first:
                 return BoltResponse(status=200, body="")
         return next()
+
+    # After the de-duplication (a repeated event asks nobody's locale): every listener, its
+    # error replies included, renders in the language of whoever made the request.
+    app.middleware(use_requester_locale(ctx.locales))
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:

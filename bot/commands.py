@@ -23,6 +23,7 @@ from bot.history import history_command
 from bot.interview import start_in_dm
 from bot.roster import roster_command
 from bot.team import send_team_summary
+from flows.i18n import t
 from flows.session import PersonKey
 from flows.storage.base import StoreUnavailableError
 from flows.text import has_foreign_digits
@@ -80,7 +81,7 @@ def run(ctx: BotContext, cmd: Invocation) -> Reply:
 
 
 def show_help(ctx: BotContext, cmd: Invocation) -> Reply:
-    return Reply("ITSS スキル診断ボットの使い方", help_blocks())
+    return Reply(t("help.title"), help_blocks())
 
 
 def start(ctx: BotContext, cmd: Invocation) -> Reply:

@@ -6,6 +6,8 @@ import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from contextvars import copy_context
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -17,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.common import Block
 from bot.people import member_of
 from bot.settings import Settings
+from flows.i18n import DEFAULT, LOCALES, Locale, current, using
 from flows.interview import Interview
 from flows.outbox import RetryPolicy
 from flows.service import InterviewService, Notify
@@ -24,10 +27,12 @@ from flows.session import PersonKey
 from flows.signoff import SignOff
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
 from framework_data.models import Framework
+from framework_data.translate import localized
 
 if TYPE_CHECKING:
     from bot.delivery import Courier
     from bot.home import HomeWatchers
+    from bot.locales import Locales
     from bot.timezones import TimeZones
     from framework_data.search import SkillIndex
 
@@ -50,7 +55,7 @@ def utcnow() -> datetime:
 @dataclass
 class BotContext:
     settings: Settings
-    framework: Framework
+    source: Framework  # as loaded, in Japanese; `framework` is the reader's
     store: SessionStore
     client: WebClient
     clock: Callable[[], datetime] = utcnow
@@ -63,6 +68,35 @@ class BotContext:
         """The current time by `clock`, read late so a test may swap the clock."""
         return self.clock()
 
+    @property
+    def framework(self) -> Framework:
+        """The framework in the reader's language (flows.i18n.current())."""
+        return localized(self.source, current())
+
+    @property
+    def service(self) -> InterviewService:
+        """The interview service, asking in the reader's language."""
+        return self._services[current()]
+
+    @property
+    def signoff(self) -> SignOff:
+        return self._signoffs[current()]
+
+    @cached_property
+    def locales(self) -> Locales:
+        """Each person's language, cached (bot/locales.py)."""
+        from bot.locales import Locales
+
+        return Locales(self.client, self.store)
+
+    def speaking_to(self, team: str, user: str) -> AbstractContextManager[None]:
+        """Render what is inside in the language of `user`, who will read it."""
+        try:
+            key = PersonKey(team=team, user=user)
+        except ValueError:
+            return using(DEFAULT)
+        return using(self.locales.of(key))
+
     @cached_property
     def policy(self) -> RetryPolicy:
         s = self.settings
@@ -73,9 +107,12 @@ class BotContext:
         )
 
     @cached_property
-    def service(self) -> InterviewService:
+    def _services(self) -> dict[Locale, InterviewService]:
+        return {locale: self._service(localized(self.source, locale)) for locale in LOCALES}
+
+    def _service(self, framework: Framework) -> InterviewService:
         return InterviewService(
-            Interview(self.framework),
+            Interview(framework),
             self.store,
             self.now,
             lambda: uuid.uuid4().hex,
@@ -83,9 +120,12 @@ class BotContext:
         )
 
     @cached_property
-    def signoff(self) -> SignOff:
+    def _signoffs(self) -> dict[Locale, SignOff]:
+        return {locale: self._signoff(localized(self.source, locale)) for locale in LOCALES}
+
+    def _signoff(self, framework: Framework) -> SignOff:
         return SignOff(
-            Interview(self.framework),
+            Interview(framework),
             self.store,
             self.now,
             lambda: uuid.uuid4().hex,
@@ -122,7 +162,7 @@ class BotContext:
     def index(self) -> SkillIndex:
         from framework_data.search import SkillIndex
 
-        return SkillIndex(self.framework)
+        return SkillIndex(self.source)  # searches the standard's own (Japanese) words
 
     def defer(
         self, fn: Callable[..., object], *args: Any, notify: PersonKey | None = None
@@ -148,7 +188,7 @@ class BotContext:
                         text=":warning: 処理中にエラーが発生しました。もう一度お試しください。",
                     )
 
-        return self.executor.submit(run)
+        return self.executor.submit(copy_context().run, run)  # in the requester's language
 
     def dm_channel(self, user: str) -> str:
         """The DM channel with `user`; a user's DM id never changes, so it is opened once."""

@@ -68,8 +68,13 @@ class SlackSender:
         self.ctx = ctx
 
     def message(self, delivery: Delivery, record: ResultRecord | None) -> dict[str, Any] | None:
-        """What the delivery posts; None when it is no longer to be sent (a campaign
-        message whose moment passed or whose person submitted: bot/campaign.py)."""
+        """What the delivery posts, in its recipient's language; None when it is no longer to
+        be sent (a campaign message whose moment passed or whose person submitted:
+        bot/campaign.py)."""
+        with self.ctx.speaking_to(delivery.team, delivery.recipient):
+            return self._message(delivery, record)
+
+    def _message(self, delivery: Delivery, record: ResultRecord | None) -> dict[str, Any] | None:
         if delivery.kind.startswith("campaign_"):
             from bot.campaign import campaign_message
 

@@ -157,6 +157,16 @@ class _User:
         return user
 
 
+def _with_locale(user: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """Slack sends `locale` (``ja-JP`` unless set_user gave another) only when asked with
+    `include_locale`."""
+    if str(args.get("include_locale", "")).lower() in ("1", "true"):
+        user.setdefault("locale", "ja-JP")
+    else:
+        user.pop("locale", None)
+    return user
+
+
 def _flatten_form(raw: str) -> dict[str, Any]:
     return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
 
@@ -690,7 +700,7 @@ class MockSlackApi:
         user = self._users.get(user_id) or _User(
             id=user_id, name=user_id.lower(), real_name=user_id
         )
-        return {"ok": True, "user": user.as_slack()}
+        return {"ok": True, "user": _with_locale(user.as_slack(), args)}
 
     def _m_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
         users = list(self._users.values())
@@ -713,7 +723,7 @@ class MockSlackApi:
         )
         return {
             "ok": True,
-            "members": [u.as_slack() for u in page],
+            "members": [_with_locale(u.as_slack(), args) for u in page],
             "cache_ts": 1700000000,
             "response_metadata": {"next_cursor": next_cursor},
         }

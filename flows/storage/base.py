@@ -3,7 +3,7 @@
 One Protocol per concern: `InterviewStore` (interviews in progress and their results),
 `flows.storage.rosters.RosterStore` (who manages whom), `EventStore` (Slack event de-duplication) and
 `CampaignStore` (campaigns and who they cover), `flows.storage.reviews.ReviewStore`
-(manager sign-off),
+(manager sign-off), `flows.storage.preferences.PreferenceStore` (the language a person chose),
 `flows.outbox.OutboxStore` (messages that
 must arrive) and `flows.audit.AuditStore` (who did what, when); `SessionStore` is all of them,
 which is what the app is given. Beside them: the errors every backend raises, the checks both
@@ -22,6 +22,7 @@ from flows.campaign import Campaign, Membership, StartPlan, Submission
 from flows.outbox import Delivery, OutboxStore
 from flows.review import Review, ReviewSummary
 from flows.session import InterviewSession, PersonKey, ResultRecord, ResultSummary
+from flows.storage.preferences import PreferenceStore
 from flows.storage.reviews import ReviewStore
 from flows.storage.rosters import RosterStore
 
@@ -258,7 +259,9 @@ class EventStore(Protocol):
         ...
 
 
-class SessionStore(InterviewStore, RosterStore, CampaignStore, ReviewStore, EventStore, Protocol):
+class SessionStore(
+    InterviewStore, RosterStore, CampaignStore, ReviewStore, PreferenceStore, EventStore, Protocol
+):
     """Everything the bot remembers: interviews and results, the roster, campaigns, event
     claims, (`outbox`) the messages that must arrive and (`audit`) the audit log per
     workspace."""

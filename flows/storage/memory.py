@@ -64,11 +64,25 @@ class MemoryStore(MemoryCampaigns, MemoryReviews):
         self._rosters: dict[str, dict[str, list[str]]] = {}
         self._presets: dict[str, dict[str, str]] = {}  # team → member → specialty id
         self._events: dict[str, float] = {}  # event id → expiry
+        self._languages: dict[_Person, str] = {}
         self._writes = 0
         self.outbox = MemoryOutbox(self._lock)
         self.audit = MemoryAudit(self._lock, retention_seconds=audit_retention_seconds)
         self._init_campaigns()
         self._init_reviews()
+
+    # ----------------------------------------------------------------- preferences
+
+    def language(self, key: PersonKey) -> str | None:
+        with self._lock:
+            return self._languages.get(_person(key))
+
+    def set_language(self, key: PersonKey, language: str | None) -> None:
+        with self._lock:
+            if language is None:
+                self._languages.pop(_person(key), None)
+            else:
+                self._languages[_person(key)] = language
 
     # ----------------------------------------------------------------- helpers (lock held)
 
@@ -193,6 +207,7 @@ class MemoryStore(MemoryCampaigns, MemoryReviews):
             self._sessions.pop(person, None)
             self._history.pop(person, None)
             self._latest.pop(person, None)
+            self._languages.pop(person, None)
             self.outbox.forget_locked(person)
             self.forget_memberships_locked(person)
             self.forget_reviews_locked(person)

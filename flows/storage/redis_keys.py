@@ -13,6 +13,8 @@ multi-key Lua scripts stay legal on a cluster; a team's roster has its own tag `
                             open → "expires_ms|specialty" while an interview is in
                             progress. Never expires.
     P:{T:U}:reviews   HASH  interview id → Review JSON (flows.review). Never expires.
+    P:{T:U}:prefs     STRING  Preferences JSON (flows.storage.preferences: the language
+                            chosen with /itss lang). Never expires (erased by forget).
     P:{T:U}:summary … d → ReviewSummary JSON of the latest result's review (absent: none).
     P:{T}:roster      HASH  member user id → JSON list of manager user ids. Never expires.
     P:{T}:roster-specialty  HASH  member user id → SpecialtyPreset JSON (flows.roster). Never
@@ -62,6 +64,9 @@ class RedisKeys:
 
     def reviews_key(self, key: PersonKey) -> str:
         return f"{self._person(key)}:reviews"
+
+    def preferences_key(self, key: PersonKey) -> str:
+        return f"{self._person(key)}:prefs"
 
     def roster_key(self, team: str) -> str:
         """ValueError for an invalid team id: it would break the hash tag."""

@@ -46,6 +46,7 @@ from flows.storage.redis_audit import RedisAudit
 from flows.storage.redis_campaigns import RedisCampaigns
 from flows.storage.redis_keys import RedisKeys
 from flows.storage.redis_outbox import RedisOutbox, enqueue_args
+from flows.storage.redis_preferences import RedisPreferences
 from flows.storage.redis_results import RedisResults, open_field
 from flows.storage.redis_reviews import RedisReviews
 from flows.storage.redis_scripts import (
@@ -66,7 +67,7 @@ _SUMMARY = ResultSummary.model_validate_json
 CorruptValueError = UnreadableRecordError  # the former name, for callers that catch it
 
 
-class RedisStore(RedisResults, RedisCampaigns, RedisReviews):
+class RedisStore(RedisResults, RedisCampaigns, RedisReviews, RedisPreferences):
     """SessionStore on Redis. Thread-safe (redis-py's connection pool); many replicas may
     share one server, the Lua scripts make every session change a compare-and-set. Its key
     names are RedisKeys's (`store.session_key(person)`), shared with its `outbox`."""
@@ -201,6 +202,7 @@ class RedisStore(RedisResults, RedisCampaigns, RedisReviews):
             *self.outbox.keys(key),
             self.membership_key(key),
             self.reviews_key(key),
+            self.preferences_key(key),
         ]
         args = [
             str(expected_step),
@@ -240,7 +242,7 @@ class RedisStore(RedisResults, RedisCampaigns, RedisReviews):
             raise StaleWriteError(f"{name} is not at step {expected_step}")
 
     def forget(self, key: PersonKey) -> None:
-        """Delete session, history, latest, summary, reviews, the outbox, and the person's own
+        """Delete session, history, latest, summary, reviews, preferences, the outbox, and the person's own
         row of the team roster and their preset, in one pipelined round trip. Not a MULTI:
         the roster lives in another slot on Redis Cluster; every command is idempotent, so a
         retry completes it.
@@ -253,6 +255,7 @@ class RedisStore(RedisResults, RedisCampaigns, RedisReviews):
             self.summary_key(key),
             self.membership_key(key),
             self.reviews_key(key),
+            self.preferences_key(key),
         ]
         for name in names + self.outbox.keys(key):
             pipe.delete(name)  # one key per DEL: a cluster pipeline routes each on its own
