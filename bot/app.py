@@ -20,11 +20,12 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from bot.context import BotContext, utcnow
+from bot.context import BotContext, unavailable, unreadable, utcnow
 from bot.edge import PayloadShape
 from bot.listeners import campaign, commands, home, interview, messages, signoff
 from bot.locales import use_requester_locale
 from bot.settings import Settings
+from flows.i18n import t
 from flows.storage import open_store
 from flows.storage.base import SessionStore, StoreUnavailableError, UnreadableRecordError
 from framework_data.loader import load_default
@@ -127,15 +128,11 @@ def create_app(
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse:
         if isinstance(error, UnreadableRecordError):  # the store logged which key
-            from bot.context import UNREADABLE
-
-            return BoltResponse(status=200, body=UNREADABLE)
+            return BoltResponse(status=200, body=unreadable())
         log.exception("listener failed", exc_info=error)
         if isinstance(error, StoreUnavailableError):
-            from bot.context import UNAVAILABLE
-
-            return BoltResponse(status=200, body=UNAVAILABLE)
-        return BoltResponse(status=200, body="エラーが発生しました。もう一度お試しください。")
+            return BoltResponse(status=200, body=unavailable())
+        return BoltResponse(status=200, body=t("error.generic"))
 
     commands.register(app, ctx)
     interview.register(app, ctx)

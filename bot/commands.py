@@ -18,20 +18,16 @@ from bot.blocks.help import help_blocks
 from bot.blocks.lookup import level_blocks, lookup_blocks
 from bot.blocks.status import status_blocks
 from bot.campaign import campaign_command
-from bot.context import UNAVAILABLE, BotContext
+from bot.context import BotContext, unavailable
 from bot.history import history_command
+from bot.home import refresh_homes
 from bot.interview import start_in_dm
 from bot.roster import roster_command
 from bot.team import send_team_summary
-from flows.i18n import t
+from flows.i18n import current, of, t, t_of, using
 from flows.session import PersonKey
 from flows.storage.base import StoreUnavailableError
 from flows.text import has_foreign_digits
-
-USAGE_LEVEL = "使い方: `/itss level 専門分野 レベル`（例: `/itss level SO 4`、`/itss level カスタマサポート 3`）"
-USAGE_SKILL = (
-    "使い方: `/itss skill キーワード`（例: `/itss skill バックアップ`、`/itss skill SO レベル4`）"
-)
 
 
 @dataclass(frozen=True)
@@ -74,9 +70,7 @@ def run(ctx: BotContext, cmd: Invocation) -> Reply:
     """The subcommand's reply, or a pointer to `/itss help` for one that does not exist."""
     subcommand = SUBCOMMANDS.get(cmd.sub)
     if subcommand is None:
-        return Reply(
-            f"「{echo(cmd.sub)}」というサブコマンドはありません。`/itss help` で使い方を確認できます。"
-        )
+        return Reply(t("commands.unknown", sub=echo(cmd.sub)))
     return subcommand(ctx, cmd)
 
 
@@ -87,28 +81,27 @@ def show_help(ctx: BotContext, cmd: Invocation) -> Reply:
 def start(ctx: BotContext, cmd: Invocation) -> Reply:
     specialty = ctx.framework.resolve_specialty(cmd.rest) if cmd.rest else None
     if cmd.rest and specialty is None:
-        return Reply(
-            f"専門分野「{echo(cmd.rest)}」が分かりません。SO / NO / CS（システムオペレーション、ネットワークオペレーション、カスタマサポート）から指定してください。"
-        )
+        return Reply(t("commands.unknown_specialty", typed=echo(cmd.rest)))
     ctx.defer(start_in_dm, ctx, cmd.key, specialty, notify=cmd.key)
-    return Reply("DM でインタビューを開始します。ボットとの DM を開いてください。")
+    return Reply(t("commands.start"))
 
 
 def skill(ctx: BotContext, cmd: Invocation) -> Reply:
     if not cmd.rest:
-        return Reply(USAGE_SKILL)
+        return Reply(t("commands.skill_usage"))
     first, *more = lookup_blocks(cmd.rest, ctx.index.lookup(cmd.rest, limit=8))
     for page in more:
         ctx.defer(
-            cmd.respond, {"blocks": page, "text": "検索結果（続き）", "response_type": "ephemeral"}
+            cmd.respond,
+            {"blocks": page, "text": t("commands.skill_more"), "response_type": "ephemeral"},
         )
-    return Reply(f"「{echo(cmd.rest)}」の検索結果", first)
+    return Reply(t("commands.skill_title", query=echo(cmd.rest)), first)
 
 
 def _level(text: str) -> int | None:
     """「4」, 「４」, 「レベル4」, 「Lv.4」 (after NFKC; the caller refuses 「٤」 and 「𝟒」)."""
     token = unicodedata.normalize("NFKC", text).strip().casefold()
-    for prefix in ("レベル", "level", "lv.", "lv", "l"):
+    for prefix in ("レベル", "level", "lv.", "lv", "l"):  # i18n: input
         if token.startswith(prefix):
             token = token[len(prefix) :].strip()
             break
@@ -118,11 +111,13 @@ def _level(text: str) -> int | None:
 def level(ctx: BotContext, cmd: Invocation) -> Reply:
     parts = cmd.rest.rsplit(maxsplit=1)
     if len(parts) != 2 or has_foreign_digits(cmd.typed):  # NFKC made 𝟒 a 4; int() reads ٤
-        return Reply(USAGE_LEVEL)
+        return Reply(t("commands.level_usage"))
     specialty, number = ctx.framework.resolve_specialty(parts[0]), _level(parts[1])
     if specialty is None or number is None:
-        return Reply(USAGE_LEVEL)
-    return Reply(f"レベル {number}", level_blocks(ctx.framework, specialty, number))
+        return Reply(t("commands.level_usage"))
+    return Reply(
+        t("commands.level_title", level=number), level_blocks(ctx.framework, specialty, number)
+    )
 
 
 def status(ctx: BotContext, cmd: Invocation) -> Reply:
@@ -132,45 +127,65 @@ def status(ctx: BotContext, cmd: Invocation) -> Reply:
             ctx.store.latest(cmd.key).values(), key=lambda r: r.completed_at, reverse=True
         )
     except StoreUnavailableError:
-        return Reply(UNAVAILABLE)
-    return Reply("あなたの ITSS 診断", status_blocks(session, latest, ctx.framework))
+        return Reply(unavailable())
+    return Reply(t("commands.status_title"), status_blocks(session, latest, ctx.framework))
 
 
 def forget(ctx: BotContext, cmd: Invocation) -> Reply:
-    return Reply("保存データの削除", forget_confirm())
+    return Reply(t("commands.forget_title"), forget_confirm())
 
 
 def team(ctx: BotContext, cmd: Invocation) -> Reply:
     ctx.defer(
         send_team_summary, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key
     )
-    return Reply("チームの診断状況を集計しています…")
+    return Reply(t("commands.team_working"))
 
 
 def roster(ctx: BotContext, cmd: Invocation) -> Reply:
     ctx.defer(roster_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
-    return Reply("名簿を処理しています…")
+    return Reply(t("commands.roster_working"))
 
 
 def audit(ctx: BotContext, cmd: Invocation) -> Reply:
     ctx.defer(audit_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
-    return Reply("監査ログを確認しています…")
+    return Reply(t("commands.audit_working"))
 
 
 def history(ctx: BotContext, cmd: Invocation) -> Reply:
     ctx.defer(history_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
-    return Reply("診断の履歴を確認しています…")
+    return Reply(t("commands.history_working"))
 
 
 def campaign(ctx: BotContext, cmd: Invocation) -> Reply:
     ctx.defer(campaign_command, ctx, cmd.key, cmd.rest, cmd.respond, cmd.enterprise, notify=cmd.key)
-    return Reply("キャンペーンを処理しています…")
+    return Reply(t("commands.campaign_working"))
+
+
+AUTO = frozenset({"auto", "slack", "reset", "default", "自動"})  # i18n: input
+
+
+def lang(ctx: BotContext, cmd: Invocation) -> Reply:
+    """`/itss lang en|ja|auto`: the person's language from now on, said in that language."""
+    wanted = cmd.rest.casefold()
+    chosen = of(wanted)
+    if not wanted or (chosen is None and wanted not in AUTO):
+        return Reply(t("lang.usage", current=t_of("lang.name", current())))
+    try:
+        ctx.locales.chose(cmd.key, chosen)
+        now = ctx.locales.of(cmd.key)
+    except StoreUnavailableError:
+        return Reply(unavailable())
+    with using(now):  # the reply, and the App Home if it is open, in the language chosen
+        ctx.defer(refresh_homes, ctx, cmd.key.team, cmd.key.user)
+        name = t_of("lang.name", now)
+        return Reply(t("lang.set", language=name) if chosen else t("lang.auto", language=name))
 
 
 SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "": show_help,
     "help": show_help,
-    "ヘルプ": show_help,
+    "ヘルプ": show_help,  # i18n: input
     "start": start,
     "skill": skill,
     "lookup": skill,
@@ -183,11 +198,15 @@ SUBCOMMANDS: dict[str, Callable[[BotContext, Invocation], Reply]] = {
     "audit": audit,
     "campaign": campaign,
     "history": history,
+    # issue 13: each person's language
+    "lang": lang,
+    "language": lang,
+    "言語": lang,  # i18n: input
 }
 
 
 def forget_data(ctx: BotContext, key: PersonKey, respond: Callable[..., Any]) -> None:
     """Delete everything stored about `key` and replace the confirmation with the outcome."""
     ctx.service.forget(key)  # audited there: that it happened, not what
-    done = "あなたに関する保存データをすべて削除しました。"
+    done = t("commands.forget_done")
     respond(replace_original=True, text=done, blocks=[section(done)])

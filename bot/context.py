@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.common import Block
 from bot.people import member_of
 from bot.settings import Settings
-from flows.i18n import DEFAULT, LOCALES, Locale, current, using
+from flows.i18n import DEFAULT, LOCALES, Locale, current, t, using
 from flows.interview import Interview
 from flows.outbox import RetryPolicy
 from flows.service import InterviewService, Notify
@@ -38,14 +38,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("itss.bot")
 
-UNAVAILABLE = (
-    ":warning: 一時的にデータベースに接続できません。これまでの回答は安全に保存されています。"
-    "しばらくしてからもう一度お試しください。"
-)
-UNREADABLE = (
-    ":warning: この診断は新しい版のボットで保存されたため、いまは続けられません。"
-    "しばらくしてからもう一度お試しください。"
-)
+
+def unavailable() -> str:
+    """What a person reads when the store cannot be reached: nothing was lost."""
+    return t("error.unavailable")
+
+
+def unreadable() -> str:
+    """What a person reads when their record was written by a newer version."""
+    return t("error.unreadable")
 
 
 def utcnow() -> datetime:
@@ -176,17 +177,14 @@ class BotContext:
             except StoreUnavailableError as exc:
                 log.warning("store unavailable: %s", exc)
                 if notify is not None:
-                    self.dm(notify.user, text=UNAVAILABLE)
+                    self.dm(notify.user, text=unavailable())
             except UnreadableRecordError:  # the store logged which key; it stays as it is
                 if notify is not None:
-                    self.dm(notify.user, text=UNREADABLE)
+                    self.dm(notify.user, text=unreadable())
             except Exception:
                 log.exception("after-ack work failed")
                 if notify is not None:
-                    self.dm(
-                        notify.user,
-                        text=":warning: 処理中にエラーが発生しました。もう一度お試しください。",
-                    )
+                    self.dm(notify.user, text=t("error.failed"))
 
         return self.executor.submit(copy_context().run, run)  # in the requester's language
 

@@ -6,16 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.context import BotContext
-
-DM_HELP = "\n".join(
-    [
-        "メッセージには返信できません。次のコマンドを使ってください。",
-        "• `/itss start` — インタビューを開始（中断したものは続きから）",
-        "• `/itss status` — 回答中のインタビューと最新の結果",
-        "• `/itss skill キーワード` — スキル定義を検索（例: `/itss skill バックアップ`）",
-        "質問には DM のボタンで答えます。ほかのコマンドは `/itss help` で確認できます。",
-    ]
-)
+from flows.i18n import t
 
 
 def is_typed_message(event: dict[str, Any], bot_user_id: str | None) -> bool:
@@ -33,10 +24,10 @@ def is_typed_message(event: dict[str, Any], bot_user_id: str | None) -> bool:
 
 
 def answer_typed_message(ctx: BotContext, event: dict[str, Any], bot_user_id: str | None) -> None:
-    """Answer a typed DM with DM_HELP after the ack; anything else in a DM is left alone."""
+    """Answer a typed DM with a short help after the ack; anything else in a DM is left alone."""
     if is_typed_message(event, bot_user_id):
         ctx.defer(send_dm_help, ctx, event["user"])
 
 
 def send_dm_help(ctx: BotContext, user: str) -> None:
-    ctx.dm(user, text=DM_HELP)  # a refusal or a timeout is logged there
+    ctx.dm(user, text=t("dm_help.text"))  # a refusal or a timeout is logged there

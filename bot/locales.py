@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.context import log
-from flows.i18n import DEFAULT, Locale, from_slack, of, using
+from flows.i18n import DEFAULT, Locale, from_slack, of, set_current
 from flows.session import PersonKey
 from flows.storage.base import SessionStore, StoreUnavailableError
 
@@ -93,13 +93,14 @@ def requester(body: dict[str, Any]) -> PersonKey | None:
 def use_requester_locale(
     locales: Locales,
 ) -> Callable[[dict[str, Any], Callable[[], BoltResponse]], BoltResponse]:
-    """A Bolt middleware: the listener renders in the language of whoever made the request."""
+    """A Bolt middleware: the listener renders in the language of whoever made the request.
+    Bolt calls the listener after every middleware has returned (`next` only lets it go on),
+    so the language is set for the rest of the request, on every request: a thread that
+    serves many requests never keeps the previous requester's."""
 
     def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
         key = requester(body)
-        if key is None:
-            return next()
-        with using(locales.of(key)):
-            return next()
+        set_current(DEFAULT if key is None else locales.of(key))
+        return next()
 
     return middleware

@@ -57,6 +57,13 @@ def using(locale: Locale) -> Iterator[None]:
         _current.reset(token)
 
 
+def set_current(locale: Locale) -> None:
+    """Render in `locale` from now on, in this thread's context: for the start of a request
+    whose handling cannot be wrapped in `using` (Bolt runs its listeners after the
+    middleware has returned). Whoever calls it must call it at the start of every request."""
+    _current.set(locale)
+
+
 def of(name: str | None) -> Locale | None:
     """The supported language `name` asks for (``en``, ``en-US``, ``ja_JP``, ``English``,
     ``日本語``), or None."""

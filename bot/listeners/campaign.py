@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 
 from bot import ids
 from bot.campaign_modal import Form, check, open_modal, start_and_tell
-from bot.context import UNAVAILABLE, BotContext, log
+from bot.context import BotContext, log, unavailable
 from bot.interview import person, start_in_dm
 from bot.people import enterprise_of
 from flows.storage.base import StoreUnavailableError
@@ -42,7 +42,7 @@ def campaign_submitted(
         outcome = check(ctx, key, Form.parse(view["state"]["values"]), enterprise_of(body))
     except StoreUnavailableError as exc:  # shown in the modal, which stays open
         log.warning("store unavailable: %s", exc)
-        outcome = {ids.CAMPAIGN_NAME_BLOCK: UNAVAILABLE}
+        outcome = {ids.CAMPAIGN_NAME_BLOCK: unavailable()}
     if isinstance(outcome, dict):
         ack(response_action="errors", errors=outcome)
         return

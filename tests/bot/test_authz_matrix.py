@@ -441,7 +441,20 @@ def test_authorization(bot: Bot, redis_url: str, row: Row, actor: str) -> None:
 def test_every_actor_and_surface_is_in_the_matrix() -> None:
     """A new `/itss` subcommand must get a row (or be listed here as touching only its
     caller's own data), so the matrix cannot silently fall behind the app."""
-    own_only = {"", "help", "ヘルプ", "start", "skill", "lookup", "level", "status", "forget"}
+    own_only = {
+        "",
+        "help",
+        "ヘルプ",
+        "start",
+        "skill",
+        "lookup",
+        "level",
+        "status",
+        "forget",
+        "lang",
+        "language",
+        "言語",  # i18n: input  (the caller's own language)
+    }
     covered = {r.surface.split()[1] for r in ROWS if r.surface.startswith("/itss ")}
     assert set(SUBCOMMANDS) - own_only <= covered, set(SUBCOMMANDS) - own_only - covered
 

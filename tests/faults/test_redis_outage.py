@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.context import UNAVAILABLE
+from bot.context import unavailable
 from flows.storage.redis_store import RedisStore
 from tests.faults.conftest import (
     BotProcess,
@@ -70,7 +70,7 @@ def test_redis_down_mid_interview_then_back_with_every_answer(
     started = time.monotonic()
     answer_click(rio, on_screen, want.answers_by_fact[waiting])()
     (notice,) = rio.wait_posts(posts + 1)[posts:]
-    assert notice.args["text"] == UNAVAILABLE
+    assert notice.args["text"] == unavailable()
     assert "これまでの回答は安全に保存されています" in notice.args["text"]
     assert time.monotonic() - started < 5
     # What needs no Redis still answers.
@@ -82,11 +82,11 @@ def test_redis_down_mid_interview_then_back_with_every_answer(
     # `/itss status` needs Redis: HTTP 200 and the same notice, no traceback.
     status = bot.slack.slash("UR1", "status")
     assert status.status == 200
-    assert status.body == UNAVAILABLE
+    assert status.body == unavailable()
     # `/itss start` is acknowledged, then the notice comes by DM.
     assert "DM" in rio.command("start")["text"]
     rio.wait_posts(posts + 2)
-    assert rio.posts()[-1].args["text"] == UNAVAILABLE
+    assert rio.posts()[-1].args["text"] == unavailable()
     # The load balancer's health check takes the replica out of rotation.
     code, health = bot.health()
     assert code == 503
