@@ -22,6 +22,7 @@ from bot.settings import Settings
 from flows.facts import FactValue
 from flows.storage.base import SessionStore
 from framework_data.loader import load_default
+from framework_data.translate import localized
 from framework_data.models import FactDef
 from tests.slack_mock import Call, MockSlackApi
 from tests.slack_requests import SlackClient, serve_wsgi
@@ -87,8 +88,8 @@ def running_bot(
 
 def asked_fact(text: str) -> str | None:
     """The fact whose question `text` (a message's blocks) shows, in any specialty's wording:
-    the fixed parts of its template, in order, as one bold line."""
-    for fact in FW.facts:
+    the fixed parts of its template, in order, as one bold line, in Japanese or English."""
+    for fact in (*FW.facts, *localized(FW, "en").facts):
         for template in {fact.question, *fact.question_by_specialty.values()}:
             parts = [re.escape(p) for p in re.split(r"\{[^{}]*\}", template)]
             if re.search(r"\*" + r"[^*\n]+?".join(parts) + r"\*", text):
