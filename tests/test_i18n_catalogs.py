@@ -39,7 +39,6 @@ READERS = {
     "framework_data/search/ranking.py": "ranks seed texts",
     "framework_data/search/__init__.py": "search over the seed's texts",
     "framework_data/search/suggest.py": "suggests seed words for a typo",
-    "flows/numbers.py": "reads numbers as people type them in Japanese",
 }
 
 

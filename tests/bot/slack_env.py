@@ -22,8 +22,8 @@ from bot.settings import Settings
 from flows.facts import FactValue
 from flows.storage.base import SessionStore
 from framework_data.loader import load_default
-from framework_data.translate import localized
 from framework_data.models import FactDef
+from framework_data.translate import localized
 from tests.slack_mock import Call, MockSlackApi
 from tests.slack_requests import SlackClient, serve_wsgi
 

@@ -32,9 +32,7 @@ def everything_said(bot: Bot, user: str, acks: list[dict[str, Any]]) -> list[str
         if mine:
             out.append(
                 "\n".join(
-                    str(v)
-                    for v in (args.get("text"), blocks_text(args.get("blocks") or []))
-                    if v
+                    str(v) for v in (args.get("text"), blocks_text(args.get("blocks") or [])) if v
                 )
             )
             if "view" in args:
@@ -69,7 +67,7 @@ def test_an_english_person_runs_the_whole_interview_and_reads_everything_in_engl
     bot.store.set_managers(TEAM, {"UEN1": ["UJAM"]})
     person = Person(bot, "UEN1")
     acks = []
-    review, result = interview_to_result(bot, person, 3)
+    _, result = interview_to_result(bot, person, 3)
     result_text = blocks_text(result.args["blocks"])
     assert "Level 3" in result_text
     assert "development plan" in result_text.lower()
