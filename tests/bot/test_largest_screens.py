@@ -5,11 +5,14 @@ not cut (issue 13).
 The largest data: every fact of every specialty asked (every option shown), every answer
 given at its widest (every box ticked), the longest evidence notes (1,000 characters per
 dimension, of characters that Slack's escaping makes longer), the longest seed texts (every
-level of every specialty), 1,000 reports, 1,000 audit events, 200 teams in a campaign.
+level of every specialty), 1,000 reports, 1,000 audit events, 200 teams in a campaign; each
+in Japanese and in English.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,6 +33,7 @@ from bot.blocks.team import TeamRow, team_messages
 from flows.audit import AuditAction, event
 from flows.campaign import Campaign, GroupRow
 from flows.facts import FactValue, to_json_value
+from flows.i18n import LOCALES, using
 from flows.inference import evaluate
 from flows.interview import NOTE_MAX_CHARS, Command, Interview
 from flows.personas import persona
@@ -38,15 +42,28 @@ from flows.results import result_of
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from framework_data.loader import load_default
 from framework_data.search import SkillIndex
+from framework_data.translate import localized
 from tests.blockkit import problems, view_problems
 
-FW = load_default()
+SOURCE = load_default()
+FW = SOURCE  # the reader's: `reader` sets it per test
 ENGINE = Interview(FW)
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SPECIALTIES = [s.id for s in FW.job_category.specialties]
 DIMENSIONS = [d.id for d in FW.job_category.dimensions]
 WIDE = "<&>" * (NOTE_MAX_CHARS // 3)  # each becomes &lt; &amp; &gt; in mrkdwn: 4× longer
 NOTES = dict.fromkeys(DIMENSIONS, WIDE)
+
+
+@pytest.fixture(autouse=True, params=LOCALES)
+def reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every test in each language: English words and the English framework are longer."""
+    locale = request.param
+    fw = localized(SOURCE, locale)
+    monkeypatch.setattr(sys.modules[__name__], "FW", fw)
+    monkeypatch.setattr(sys.modules[__name__], "ENGINE", Interview(fw))
+    with using(locale):
+        yield locale
 
 
 def valid(blocks: list[dict[str, Any]]) -> None:
@@ -142,7 +159,7 @@ def test_every_level_definition(specialty: str, level: int) -> None:
     "query", ["レベル", "スキル", "SO", "知識項目", "オペレーション", "存在しない語"]
 )
 def test_lookups_that_find_the_most(query: str) -> None:
-    index = SkillIndex(FW)
+    index = SkillIndex(SOURCE)  # search reads the standard's own words
     valid_pages(lookup_blocks(query, index.lookup(query)))
 
 
