@@ -96,13 +96,15 @@ def render(catalog: Catalog, locale: str) -> str:
     catalog.language_team = ""
     out = io.BytesIO()
     write_po(out, catalog, width=0, omit_header=False, no_location=True, include_previous=True)
-    lines = []
-    for line in out.getvalue().decode("utf-8").splitlines():
-        header = line.startswith('"') and ":" in line and line.endswith('\\n"')
-        if header and not line[1:].startswith(KEEP):
-            continue
-        lines.append(line)
-    return "\n".join(lines) + "\n"
+    # Only the header entry loses fields (the date, which would change every run, ...); a
+    # message's own lines that look like header fields are kept.
+    head, _, body = out.getvalue().decode("utf-8").partition("\n\n")
+    lines = [
+        line
+        for line in head.splitlines()
+        if not (line.startswith('"') and line.endswith('\\n"')) or line[1:].startswith(KEEP)
+    ]
+    return "\n".join([*lines, "", *body.splitlines()]) + "\n"
 
 
 def untranslated(catalog: Catalog) -> list[str]:

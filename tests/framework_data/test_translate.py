@@ -4,6 +4,7 @@ translated from its current Japanese, the seed's own texts untouched, the same v
 from __future__ import annotations
 
 import importlib.util
+import io
 from collections import defaultdict
 from importlib import resources
 from types import ModuleType
@@ -18,7 +19,7 @@ from flows.inference import Result, evaluate
 from flows.personas import persona
 from framework_data.integrity import placeholders
 from framework_data.loader import DEFAULT_RESOURCE, load_default, parse_framework
-from framework_data.translate import JAPANESE, curated, kept_japanese, localized
+from framework_data.translate import JAPANESE, Curated, curated, kept_japanese, localized
 from tests.i18n_check import japanese_left, strings_of
 from tests.test_i18n_catalogs import ROOT
 
@@ -120,7 +121,7 @@ def test_a_new_text_takes_the_english_of_the_same_japanese_and_a_gone_one_is_dro
     po = script()
     texts = [c for c in curated(FW) if not c.path.startswith("facts.contribution.")]
     copied = next(c for c in texts if c.path == "facts.satisfaction_rank.options.none.label")
-    texts.append(type(copied)("facts.new_fact.options.none.label", copied.japanese))
+    texts.append(Curated("facts.new_fact.options.none.label", copied.japanese))
     with PO.open("rb") as f:
         merged = po.merge(texts, read_po(f, locale="en"), "en")
     contexts = {str(m.context) for m in merged if m.id}
@@ -128,6 +129,16 @@ def test_a_new_text_takes_the_english_of_the_same_japanese_and_a_gone_one_is_dro
     new = merged.get(copied.japanese, context="facts.new_fact.options.none.label")
     assert new.string == "None"
     assert not new.fuzzy
+
+
+def test_a_message_line_that_looks_like_a_header_field_is_kept() -> None:
+    po = script()
+    merged = po.merge([Curated("facts.x.help", "期限:\n3日\n")], None, "en")
+    merged.get("期限:\n3日\n", context="facts.x.help").string = "Due:\n3 days\n"
+    back = read_po(io.BytesIO(po.render(merged, "en").encode()), locale="en")
+    entry = back.get("期限:\n3日\n", context="facts.x.help")
+    assert entry is not None
+    assert entry.string == "Due:\n3 days\n"
 
 
 # ------------------------------------------------------------------ the English framework
