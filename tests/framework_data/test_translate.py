@@ -15,6 +15,7 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from flows.facts import FactValue, coerce_fact
+from flows.i18n import using
 from flows.inference import Result, evaluate
 from flows.personas import persona
 from framework_data.integrity import placeholders
@@ -329,7 +330,8 @@ def test_each_english_example_of_a_number_is_an_answer_its_question_accepts() ->
     for fact in numbers:
         assert fact.placeholder.startswith("e.g. "), fact.id
         for example in fact.placeholder.removeprefix("e.g. ").split(" / "):
-            coerce_fact(fact, (fact.specialties or SPECIALTIES)[0], example)
+            with using("en"):
+                coerce_fact(fact, (fact.specialties or SPECIALTIES)[0], example)
 
 
 SLACK_CHOICE = 75  # characters of a button or checkbox text, and of a checkbox description
