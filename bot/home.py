@@ -1,6 +1,7 @@
 """App Home: a person's dashboard, read from the store and published (views.publish) when
 they open the tab, when they page it, and after a completion or a sign-off decision that
-affects it (for tabs opened lately: HomeWatchers): bot/blocks/home.py draws it."""
+affects it (for tabs opened lately: HomeWatchers): bot/blocks/home.py draws it. A tab is
+always drawn in its owner's language, whoever's action republishes it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import datetime
 from bot.blocks.home import AdminLine, CampaignLine, Dashboard, Pending, ResultLine, home_view
 from bot.blocks.plan import plan_title
 from bot.context import BotContext, log
+from flows.i18n import t, t_of
 from flows.plan import development_plan
 from flows.results import result_of
 from flows.review import Review
@@ -44,19 +46,24 @@ class HomeWatchers:
         return seen is not None and (self._now() - seen).total_seconds() < WATCH_SECONDS
 
 
-STATUS = {
-    "pending": "承認待ち",
-    "approved": "確定",
-    "modified": "確定（修正）",
-    "returned": "差し戻し",
-}
+# Where a person's latest result stands, in the order a manager's team counts show them: the
+# review's status, or before any review (home.status.<id> in the catalogs).
+ORDER = (
+    "not_started",
+    "in_progress",
+    "pending",
+    "returned",
+    "approved",
+    "modified",
+    "self_only",
+)
 PLAN_ITEMS = 2  # the development plan's first items on the dashboard
 
 
 def _result_line(ctx: BotContext, record: ResultRecord, review: Review | None) -> ResultLine:
     plan = development_plan(ctx.framework, result_of(record, ctx.framework))
     lines = [plan_title(plan)] + [f"{i.skill_name}: {i.text}" for i in plan.items[:PLAN_ITEMS]]
-    status = "自己評価のみ" if review is None else STATUS.get(review.status, review.status)
+    status = t_of("home.status", "self_only" if review is None else review.status)
     return ResultLine(record, status, review.confirmed_level if review else None, lines)
 
 
@@ -89,13 +96,13 @@ def dashboard(ctx: BotContext, key: PersonKey, enterprise: str | None = None) ->
         for user, member in store.summaries(key.team, reports).items():
             review = member.review
             if member.in_progress:
-                counts["回答中"] += 1
+                counts["in_progress"] += 1
             elif member.latest is None:
-                counts["未着手"] += 1
+                counts["not_started"] += 1
             elif review is None:
-                counts["自己評価のみ"] += 1
+                counts["self_only"] += 1
             else:
-                counts[STATUS.get(review.status, review.status)] += 1
+                counts[review.status] += 1
             if review is not None and review.status == "pending" and member.latest is not None:
                 pending.append(
                     Pending(
@@ -106,8 +113,7 @@ def dashboard(ctx: BotContext, key: PersonKey, enterprise: str | None = None) ->
                         review.submitted_at,
                     )
                 )
-        order = ["未着手", "回答中", "承認待ち", "差し戻し", "確定", "確定（修正）", "自己評価のみ"]
-        team = {k: counts[k] for k in order if counts[k]}
+        team = {t_of("home.status", k): counts[k] for k in ORDER if counts[k]}
     admin = _is_admin(ctx, key, enterprise)
     admin_campaigns = None
     roster_counts: dict[str, int] = {}
@@ -119,9 +125,9 @@ def dashboard(ctx: BotContext, key: PersonKey, enterprise: str | None = None) ->
             admin_campaigns.append(AdminLine(c.name, c.due, done, len(c.members)))
         managers = {m for ms in roster.values() for m in ms}
         roster_counts = {
-            "登録": len(roster),
-            "マネージャー": len(managers),
-            "専門分野の登録": sum(1 for m in roster if presets.get(m)),
+            t("home.roster_members"): len(roster),
+            t("home.roster_managers"): len(managers),
+            t("home.roster_specialties"): sum(1 for m in roster if presets.get(m)),
         }
     return Dashboard(
         store.load(key),
@@ -138,15 +144,18 @@ def dashboard(ctx: BotContext, key: PersonKey, enterprise: str | None = None) ->
 def publish_home(
     ctx: BotContext, key: PersonKey, enterprise: str | None = None, page: int = 0
 ) -> None:
-    """Render `key`'s App Home from the store and publish it (views.publish)."""
+    """Render `key`'s App Home from the store, in their language, and publish it
+    (views.publish)."""
     ctx.home_watchers.opened(key)
-    view = home_view(dashboard(ctx, key, enterprise), ctx.framework, page)
+    with ctx.speaking_to(key.team, key.user):
+        view = home_view(dashboard(ctx, key, enterprise), ctx.framework, page)
     ctx.client.views_publish(user_id=key.user, view=view)
 
 
 def refresh_homes(ctx: BotContext, team: str, *users: str) -> None:
     """After a change: publish again the App Home of each of `users` who opened it lately
-    (HomeWatchers; best effort: a failure is logged, the change stands)."""
+    (HomeWatchers; best effort: a failure is logged, the change stands), each in its owner's
+    language (publish_home)."""
     for user in dict.fromkeys(users):
         if not ctx.home_watchers.watching(team, user):
             continue

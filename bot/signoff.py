@@ -5,7 +5,9 @@ outcome. bot/listeners/signoff.py registers the callbacks that call these.
 A click is authorized before anything about the person is shown (flows.signoff); a denial is
 an ephemeral line (or a modal error) that names nobody. Modal input that is bad gets a
 `response_action: errors` reply; a decision that cannot be made (already decided, an older
-submission) is told in Japanese, never as a traceback.
+submission) is told in the clicker's language, never as a traceback. Everything here
+renders for whoever clicked (the request's language); the notices to the person and the
+other managers go through the outbox, which renders each in its recipient's language.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from bot.blocks.review import (
     return_modal,
 )
 from bot.home import refresh_homes
+from flows.i18n import t
 from flows.outbox import Delivery
 from flows.review import COMMENT_MAX_CHARS, Decided, Decision, Denied
 from flows.review_facts import manager_changes, side_by_side
@@ -48,8 +51,16 @@ if TYPE_CHECKING:
     from bot.context import BotContext
 
 log = logging.getLogger("itss.signoff")
-STALE = "このボタンは古いメッセージのものです。"
-NO_CHANGE = "本人の回答と異なる値の項目がありません。修正する項目を 1 つ以上変えてください。"
+
+
+def stale() -> str:
+    """What a click on a message or modal the bot can no longer read is told."""
+    return t("review.stale")
+
+
+def no_change() -> str:
+    """What a modification that changes nothing is told."""
+    return t("review.no_change")
 
 
 # ---------------------------------------------------------------------- outbox messages
@@ -161,7 +172,7 @@ def announce(
 
 def approve(ctx: BotContext, click: ReviewClick) -> None:
     if click.ref is None or click.person is None:
-        tell(ctx, click, STALE)
+        tell(ctx, click, stale())
         return
     try:
         decided = ctx.signoff.decide(
@@ -180,7 +191,7 @@ def approve(ctx: BotContext, click: ReviewClick) -> None:
 def open_modal(ctx: BotContext, click: ReviewClick, kind: str) -> None:
     """差し戻し / 修正: authorize, then open the modal (the manager's message named in it)."""
     if click.ref is None or click.person is None:
-        tell(ctx, click, STALE)
+        tell(ctx, click, stale())
         return
     who = click.actor.user
     try:
@@ -228,11 +239,11 @@ def submit_return(ctx: BotContext, body: dict[str, Any], view: dict[str, Any]) -
     click, ref = _submitted(ctx, body, view.get("private_metadata"))
     comment = _text(values, ids.COMMENT_BLOCK).strip()
     if not comment:
-        return _errors(ids.COMMENT_BLOCK, "差し戻しにはコメントが必要です。")
+        return _errors(ids.COMMENT_BLOCK, t("review.return_needs_comment"))
     if len(comment) > COMMENT_MAX_CHARS:
-        return _errors(ids.COMMENT_BLOCK, f"{COMMENT_MAX_CHARS}文字以内で入力してください。")
+        return _errors(ids.COMMENT_BLOCK, t("review.too_long", max=COMMENT_MAX_CHARS))
     if ref is None or click.person is None:
-        return _errors(ids.COMMENT_BLOCK, STALE)
+        return _errors(ids.COMMENT_BLOCK, stale())
     try:
         decided = ctx.signoff.decide(
             click.person,
@@ -279,7 +290,7 @@ def submit_modify(ctx: BotContext, body: dict[str, Any], view: dict[str, Any]) -
     click, ref = _submitted(ctx, body, view.get("private_metadata"))
     reason = _text(values, ids.REASON_BLOCK).strip()
     if ref is None or click.person is None:
-        return _errors(ids.REASON_BLOCK, STALE)
+        return _errors(ids.REASON_BLOCK, stale())
     try:
         target = ctx.signoff.target(
             click.person,
@@ -292,12 +303,12 @@ def submit_modify(ctx: BotContext, body: dict[str, Any], view: dict[str, Any]) -
     changes, problems = manager_changes(ctx.framework, target.record, _fact_values(values, target))
     errors = {ids.FACT_BLOCK + f: p for f, p in problems.items() if ids.FACT_BLOCK + f in values}
     if not reason:
-        errors[ids.REASON_BLOCK] = "修正には理由が必要です。"
+        errors[ids.REASON_BLOCK] = t("review.modify_needs_reason")
     elif len(reason) > COMMENT_MAX_CHARS:
-        errors[ids.REASON_BLOCK] = f"{COMMENT_MAX_CHARS}文字以内で入力してください。"
+        errors[ids.REASON_BLOCK] = t("review.too_long", max=COMMENT_MAX_CHARS)
     if not errors and not changes:
         first = next((b for b in values if b.startswith(ids.FACT_BLOCK)), ids.REASON_BLOCK)
-        errors[first] = NO_CHANGE
+        errors[first] = no_change()
     if errors:
         return {"response_action": "errors", "errors": errors}
     draft = ModifyDraft(ref, reason, changes)
@@ -312,7 +323,8 @@ def confirm_modify(ctx: BotContext, body: dict[str, Any], view: dict[str, Any]) 
     """The ack of the confirm step: the decision, or a modal that says why not."""
     draft = ModifyDraft.decode(view.get("private_metadata"))
     if draft is None:
-        return {"response_action": "update", "view": notice_modal("修正", STALE)}
+        view = notice_modal(t("review.modify_title"), stale())
+        return {"response_action": "update", "view": view}
     click, _ = _submitted(ctx, body, draft.ref.encode())
     assert click.person is not None
     try:
@@ -323,7 +335,8 @@ def confirm_modify(ctx: BotContext, body: dict[str, Any], view: dict[str, Any]) 
             _is_admin(ctx, click.actor, click.enterprise),
         )
     except Denied as exc:
-        return {"response_action": "update", "view": notice_modal("修正", str(exc))}
+        view = notice_modal(t("review.modify_title"), str(exc))
+        return {"response_action": "update", "view": view}
     _announce_later(ctx, click, decided, draft.ref)
     return {}
 
@@ -345,7 +358,7 @@ def _announce_later(
 def reopen(ctx: BotContext, click: ReviewClick) -> None:
     """The person's click on a returned result: the review screen with their answers."""
     if click.ref is None or click.ref.user != click.actor.user:
-        tell(ctx, click, STALE)
+        tell(ctx, click, stale())
         return
     try:
         session = ctx.signoff.reopen(click.actor, click.ref.interview)

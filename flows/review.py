@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.explain import level_name
+from flows.i18n import moment, t, t_of
 from flows.outbox import Delivery
 from flows.review_facts import judged_with
 from flows.session import JsonFact, ResultRecord
@@ -28,27 +29,31 @@ COMMENT_MAX_CHARS = 1000
 
 ReviewStatus = Literal["pending", "approved", "returned", "modified"]
 Action = Literal["approve", "return", "modify"]
-DONE: Mapping[ReviewStatus, str] = {
-    "approved": "承認",
-    "returned": "差し戻し",
-    "modified": "修正",
-    "pending": "",
-}
 ACTION_STATUS: Mapping[Action, ReviewStatus] = {
     "approve": "approved",
     "return": "returned",
     "modify": "modified",
 }
-DENIED = (
-    "この結果を判断できるのは、本人のマネージャー（名簿）と同じワークスペースの管理者だけです。"
-)
-OWN = "自分自身の結果は承認・差し戻し・修正できません。"
-NOT_LATEST = "このボタンは古い提出のものです。最新の提出の通知から操作してください。"
+
+
+def denied() -> str:
+    """The refusal of anyone but the person's managers and the workspace's admins."""
+    return t("review.denied")
+
+
+def own() -> str:
+    """The refusal of the person deciding their own result."""
+    return t("review.own")
+
+
+def not_latest() -> str:
+    """The refusal of a click on an older submission than the latest."""
+    return t("review.not_latest")
 
 
 class Denied(Exception):
-    """The actor may not decide; the message is the Japanese reply (it reveals nothing of
-    the person beyond what the actor already saw)."""
+    """The actor may not decide; the message is the reply in the actor's language (it reveals
+    nothing of the person beyond what the actor already saw)."""
 
 
 class Review(BaseModel):
@@ -159,18 +164,18 @@ def authorize(
     the roster now (False); Denied otherwise. The person never decides their own, whatever
     the roster or the admin list says. `is_admin` is asked only of a non-manager."""
     if actor == user:
-        raise Denied(OWN)
+        raise Denied(own())
     if actor in managers_now:
         return False
     if is_admin():
         return True
-    raise Denied(DENIED)
+    raise Denied(denied())
 
 
 def already(review: Review) -> str:
     """What a second decider is told: who decided, what, when."""
-    at = review.decided_at.strftime("%Y-%m-%d %H:%M UTC") if review.decided_at else ""
-    return f"<@{review.decided_by}> さんが既に{DONE[review.status]}しました（{at}）。"
+    at = f"{moment(review.decided_at)} UTC" if review.decided_at else ""
+    return t_of("review.already", review.status, user=review.decided_by, at=at)
 
 
 @dataclass(frozen=True)
@@ -201,28 +206,28 @@ def decide(  # noqa: PLR0913 - the inputs of one decision, by name
     framework: Framework,
     now: datetime,
 ) -> Decided:
-    """The decided review and the notices it sends, or Denied with the Japanese reason.
+    """The decided review and the notices it sends, or Denied with the reason.
     Authorization comes first (a denial says nothing about the review); then the review
     must be the person's latest (`latest`: its interview id) and still pending."""
     as_admin = authorize(review.user, decision.actor, managers_now, is_admin)
     if review.interview_id != latest:
-        raise Denied(NOT_LATEST)
+        raise Denied(not_latest())
     if review.decided:
         raise Denied(already(review))
     comment = decision.comment.strip()
     if len(comment) > COMMENT_MAX_CHARS:
-        raise Denied(f"コメントは{COMMENT_MAX_CHARS}文字以内で入力してください。")
+        raise Denied(t("review.comment_too_long", max=COMMENT_MAX_CHARS))
     changes: dict[str, JsonFact] = dict(decision.changes or {})
     confirmed: int | None = review.self_level
     if decision.action == "return":
         if not comment:
-            raise Denied("差し戻しにはコメントが必要です。")
+            raise Denied(t("review.return_needs_comment"))
         confirmed, changes = None, {}
     elif decision.action == "modify":
         if not comment:
-            raise Denied("修正には理由が必要です。")
+            raise Denied(t("review.modify_needs_reason"))
         if not changes:
-            raise Denied("修正する項目を 1 つ以上、本人の回答と異なる値にしてください。")
+            raise Denied(t("review.modify_needs_change"))
         confirmed = judged_with(record, framework, changes).level
     else:
         comment, changes = "", {}
@@ -276,15 +281,18 @@ def notices(review: Review, managers_now: Sequence[str], now: datetime) -> list[
 
 def outcome_line(review: Review) -> str:
     """One line of the decision, as the person and the other managers read it."""
-    who = f"<@{review.decided_by}> さん" + ("（管理者）" if review.acted_as_admin else "")
+    user = review.decided_by
+    who = t("review.who_admin", user=user) if review.acted_as_admin else t("review.who", user=user)
     if review.status == "approved":
-        return f"{who}が{level_name(review.self_level)}を承認しました。"
+        return t("review.outcome_approved", who=who, level=level_name(review.self_level))
     if review.status == "returned":
-        return f"{who}が差し戻しました。"
+        return t("review.outcome_returned", who=who)
     if review.status == "modified":
         assert review.confirmed_level is not None
-        return (
-            f"{who}が修正し、確定レベルは{level_name(review.confirmed_level)}です"
-            f"（自己評価: {level_name(review.self_level)}）。"
+        return t(
+            "review.outcome_modified",
+            who=who,
+            level=level_name(review.confirmed_level),
+            self_level=level_name(review.self_level),
         )
-    return "承認待ちです。"
+    return t("review.outcome_pending")

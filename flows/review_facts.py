@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flows.facts import coerce_fact, to_json_value
+from flows.i18n import t
 from flows.inference import Result, evaluate
 from flows.numbers import AnswerError
 from flows.results import result_of
@@ -32,7 +33,7 @@ def manager_changes(
     for fact_id, value in raw.items():
         fact = known.get(fact_id)
         if fact is None:
-            problems[fact_id] = "この専門分野にない項目です。"
+            problems[fact_id] = t("review.unknown_fact")
             continue
         if value is None or value == "":
             continue

@@ -12,27 +12,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flows.audit import AuditAction, append_or_log, event
+from flows.i18n import t
 from flows.interview import Interview
 from flows.review import (
-    DENIED,
-    NOT_LATEST,
     Decided,
     Decision,
     Denied,
     Review,
     authorize,
     decide,
+    denied,
+    not_latest,
 )
 from flows.review_facts import manager_changes
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import InterviewStore, SessionStore, StaleWriteError
 
-IN_PROGRESS = (
-    "進行中のインタビューがあるため、差し戻された回答を開けません。"
-    "進行中のインタビューを確定するか、「最初から」でやり直してから、もう一度押してください。"
-)
-BAD_CHANGES = "修正の内容が正しくありません。もう一度「修正」から入力してください。"
-NOT_RETURNED = "この差し戻しは既に再提出されたか、より新しい提出があります。"
 ACTION_EVENT = {
     "approved": AuditAction.RESULT_APPROVED,
     "returned": AuditAction.RESULT_RETURNED,
@@ -80,19 +75,19 @@ class SignOff:
         self, person: PersonKey, interview_id: str, actor: str, is_admin: Callable[[], bool]
     ) -> Target:
         """What `actor` may decide about `person`'s submission `interview_id`: Denied (with
-        the Japanese reason) unless they may decide it and it is the latest, still pending."""
+        the reason) unless they may decide it and it is the latest, still pending."""
         managers = self.store.managers_of(person.team, person.user)
         as_admin = authorize(person.user, actor, managers, is_admin)
         review = self.store.latest_review(person)
         if review is None or review.interview_id != interview_id:
-            raise Denied(NOT_LATEST)
+            raise Denied(not_latest())
         return Target(review, self.target_record(person, review), managers, as_admin)
 
     def target_record(self, person: PersonKey, review: Review) -> ResultRecord:
         """The result `review` is of (Denied when it is gone: erased)."""
         record = record_of(self.store, person, review.specialty, review.interview_id)
         if record is None:
-            raise Denied(NOT_LATEST)
+            raise Denied(not_latest())
         return record
 
     def decide(
@@ -110,7 +105,7 @@ class SignOff:
                 self.interview.framework, target.record, dict(decision.changes or {})
             )
             if problems:
-                raise Denied(BAD_CHANGES)
+                raise Denied(t("review.bad_changes"))
             decision = replace(decision, changes=changes)
         now = self.clock()
         decided = self._decided(target, decision, now)
@@ -125,7 +120,7 @@ class SignOff:
         except StaleWriteError:
             again = self.target(person, interview_id, decision.actor, is_admin)
             self._decided(again, decision, now)  # raises what the winner left: 「既に承認しました」
-            raise Denied(NOT_LATEST) from None
+            raise Denied(not_latest()) from None
         self._audit(decided.review)
         return decided
 
@@ -185,12 +180,12 @@ class SignOff:
         interview is in progress."""
         review = self.store.latest_review(person)
         if review is None or review.interview_id != interview_id or review.status != "returned":
-            raise Denied(NOT_RETURNED)
+            raise Denied(t("review.not_returned"))
         record = record_of(self.store, person, review.specialty, interview_id)
         if record is None:
-            raise Denied(NOT_RETURNED)
+            raise Denied(t("review.not_returned"))
         if self.store.load(person) is not None:
-            raise Denied(IN_PROGRESS)
+            raise Denied(t("review.in_progress"))
         now = self.clock()
         session = self.interview.new_session(person, self.new_id(), now)
         asked = list(record.asked) if record.asked is not None else list(record.answers)
@@ -207,7 +202,7 @@ class SignOff:
         try:
             self.store.save(session, expected_step=None)
         except StaleWriteError:
-            raise Denied(IN_PROGRESS) from None
+            raise Denied(t("review.in_progress")) from None
         return session
 
 
@@ -221,4 +216,4 @@ def may_see_history(
     return actor.user == person.user or actor.user in managers or admin()
 
 
-__all__ = ["DENIED", "Denied", "SignOff", "Target", "may_see_history", "record_of"]
+__all__ = ["Denied", "SignOff", "Target", "denied", "may_see_history", "record_of"]

@@ -27,8 +27,10 @@ from bot.blocks.common import (
     split_sections,
 )
 from bot.blocks.help import help_blocks
+from bot.blocks.review import decision_buttons
 from bot.blocks.status import status_blocks
 from flows.explain import level_name
+from flows.i18n import day, t
 from flows.session import InterviewSession, ResultRecord
 from framework_data.models import Framework
 
@@ -42,7 +44,7 @@ class ResultLine:
     development plan's first items, as lines."""
 
     record: ResultRecord
-    status: str  # 承認待ち / 確定 / 修正 / 差し戻し / 自己評価のみ
+    status: str  # as shown, in the reader's language: 承認待ち / 確定 / … / 自己評価のみ
     confirmed: int | None
     plan: Sequence[str] = ()
 
@@ -80,10 +82,10 @@ class Dashboard:
     session: InterviewSession | None
     results: Sequence[ResultLine] = ()
     campaigns: Sequence[CampaignLine] = ()
-    team: Mapping[str, int] | None = None  # managers: status → people
+    team: Mapping[str, int] | None = None  # managers: status as shown → people
     pending: Sequence[Pending] = ()
     admin_campaigns: Sequence[AdminLine] | None = None  # admins only
-    roster: Mapping[str, int] = field(default_factory=dict)  # admins: what → how many
+    roster: Mapping[str, int] = field(default_factory=dict)  # admins: what (shown) → how many
     may_start_campaign: bool = False
 
 
@@ -91,67 +93,85 @@ def _mine(d: Dashboard, framework: Framework) -> list[Block]:
     blocks = status_blocks(d.session, [], framework)
     if d.session is not None and d.session.in_progress:
         ref = ids.Ref(d.session.id, d.session.step).encode()
-        blocks.append(actions(button("続きから再開", ids.RESUME, ref, "primary")))
+        blocks.append(actions(button(t("home.resume_button"), ids.RESUME, ref, "primary")))
     else:
-        blocks.append(actions(button("診断を始める", ids.START, "start", "primary")))
+        blocks.append(actions(button(t("home.start_button"), ids.START, "start", "primary")))
     for line in d.results:
-        r = line.record
-        confirmed = "" if line.confirmed is None else f"、確定 *{level_name(line.confirmed)}*"
-        text = (
-            f"*{escape(framework.specialty(r.specialty).name)}*: 自己評価 "
-            f"*{level_name(r.verdict.level)}*{confirmed}（{line.status}、"
-            f"{r.completed_at:%Y-%m-%d}）"
-        )
-        blocks += split_sections([text, *(f"• {escape(p)}" for p in line.plan)])
+        blocks += split_sections([_result(line, framework), *(f"• {escape(p)}" for p in line.plan)])
     for c in d.campaigns:
-        state = "提出済み" if c.submitted else "未提出"
-        blocks.append(
-            section(f"*キャンペーン「{escape(c.name)}」*: 期限 {c.due:%Y-%m-%d}（{state}）")
-        )
+        state = t("home.submitted") if c.submitted else t("home.not_submitted")
+        blocks.append(section(t("home.campaign", name=escape(c.name), due=day(c.due), state=state)))
         if not c.submitted and (d.session is None or not d.session.in_progress):
             value = f"{c.campaign_id}|{c.preset}"
-            blocks.append(actions(button("診断を始める", ids.CAMPAIGN_START, value, "primary")))
+            start = button(t("home.start_button"), ids.CAMPAIGN_START, value, "primary")
+            blocks.append(actions(start))
     return blocks
+
+
+def _result(line: ResultLine, framework: Framework) -> str:
+    r = line.record
+    shown = {
+        "specialty": escape(framework.specialty(r.specialty).name),
+        "level": level_name(r.verdict.level),
+        "status": line.status,
+        "date": day(r.completed_at),
+    }
+    if line.confirmed is None:
+        return t("home.result", **shown)
+    return t("home.result_confirmed", confirmed=level_name(line.confirmed), **shown)
 
 
 def _manager(d: Dashboard, framework: Framework) -> list[Block]:
     if d.team is None:
         return []
     counts = " / ".join(f"{k} {n}" for k, n in d.team.items())
-    blocks = [divider(), header("チーム"), section(f"部下 {sum(d.team.values())} 人: {counts}")]
-    blocks.append(actions(button("チームの状況と図を DM で見る", ids.TEAM, "team")))
+    blocks = [
+        divider(),
+        header(t("home.team_header")),
+        section(t("home.team_counts", n=sum(d.team.values()), counts=counts)),
+    ]
+    blocks.append(actions(button(t("home.team_button"), ids.TEAM, "team")))
     if d.pending:
-        blocks.append(section(f"*承認待ち（{len(d.pending)} 件）*"))
+        blocks.append(section(t("home.pending_title", n=len(d.pending))))
     for p in d.pending:
         value = ids.ReviewRef(p.user, p.interview).encode()
         blocks.append(
             section(
-                f"<@{p.user}>: {escape(framework.specialty(p.specialty).name)} "
-                f"{level_name(p.level)}（{p.submitted_at:%Y-%m-%d} 提出）"
+                t(
+                    "home.pending_line",
+                    user=p.user,
+                    specialty=escape(framework.specialty(p.specialty).name),
+                    level=level_name(p.level),
+                    date=day(p.submitted_at),
+                )
             )
         )
-        blocks.append(
-            actions(
-                button("承認", ids.REVIEW_APPROVE, value, "primary"),
-                button("差し戻し", ids.REVIEW_RETURN, value),
-                button("修正", ids.REVIEW_MODIFY, value, "danger"),
-                block_id=f"review:{p.user}",
-            )
-        )
+        blocks.append(actions(*decision_buttons(value), block_id=f"review:{p.user}"))
     return blocks
 
 
 def _admin(d: Dashboard) -> list[Block]:
     if d.admin_campaigns is None:
         return []
-    lines = ["*受付中のキャンペーン*"] + [
-        f"• 「{escape(c.name)}」 期限 {c.due:%Y-%m-%d}: 提出 {c.submitted} / {c.members} 人"
+    lines = [t("home.open_campaigns")] + [
+        t(
+            "home.admin_campaign",
+            name=escape(c.name),
+            due=day(c.due),
+            submitted=c.submitted,
+            members=c.members,
+        )
         for c in d.admin_campaigns
     ]
     if not d.admin_campaigns:
-        lines.append("なし")
+        lines.append(t("home.none"))
     roster = " / ".join(f"{k} {n}" for k, n in d.roster.items())
-    return [divider(), header("管理者"), *split_sections(lines), section(f"*名簿*: {roster}")]
+    return [
+        divider(),
+        header(t("home.admin_header")),
+        *split_sections(lines),
+        section(t("home.roster", counts=roster)),
+    ]
 
 
 def home_blocks(d: Dashboard, framework: Framework) -> list[Block]:
@@ -160,8 +180,8 @@ def home_blocks(d: Dashboard, framework: Framework) -> list[Block]:
     if d.may_start_campaign:
         blocks += [
             divider(),
-            section("診断キャンペーン: 期限を決めて、部下や全員に自己評価を依頼できます。"),
-            actions(button("キャンペーンを開始", ids.CAMPAIGN_OPEN, "open")),
+            section(t("home.campaign_intro")),
+            actions(button(t("home.campaign_button"), ids.CAMPAIGN_OPEN, "open")),
         ]
     return [*blocks, divider(), *help_blocks()]
 
@@ -175,13 +195,13 @@ def home_view(d: Dashboard, framework: Framework, page: int = 0) -> dict[str, ob
     page = max(0, min(page, len(pages) - 1))
     nav = []
     if page > 0:
-        nav.append(button("◀ 前のページ", f"{ids.HOME_PAGE}:prev", str(page - 1)))
+        nav.append(button(t("home.previous_page"), f"{ids.HOME_PAGE}:prev", str(page - 1)))
     if page < len(pages) - 1:
-        nav.append(button("次のページ ▶", f"{ids.HOME_PAGE}:next", str(page + 1)))
+        nav.append(button(t("home.next_page"), f"{ids.HOME_PAGE}:next", str(page + 1)))
     shown = [
         *pages[page],
         divider(),
-        context(f"{page + 1} / {len(pages)} ページ"),
+        context(t("home.page", page=page + 1, pages=len(pages))),
         actions(*nav, block_id="home_page"),
     ]
     return {"type": "home", "blocks": shown}

@@ -24,24 +24,33 @@ from bot.blocks.common import (
 from bot.blocks.result import MARK
 from flows.explain import level_name
 from flows.facts import show_value
+from flows.i18n import t, t_of
 from flows.review import COMMENT_MAX_CHARS, Review, outcome_line
 from flows.review_facts import SideBySide
 from flows.session import JsonFact, ResultRecord
 from flows.text import clean
 from framework_data.models import FactDef, Framework
 
-YES, NO = "はい", "いいえ"
-SURPRISE = ":warning: *サプライズ*: 自己評価と確定レベルが 2 レベル以上離れています。"
+# The values a yes/no fact's options send back (unchanged since the first version: a modal
+# opened before an upgrade still decodes); their labels are in the reader's language.
+YES, NO = "はい", "いいえ"  # i18n: input
 
 
 def decision_actions(record: ResultRecord) -> Block:
     value = ids.ReviewRef(record.user, record.interview_id).encode()
     return actions(
-        button("承認", ids.REVIEW_APPROVE, value, "primary"),
-        button("差し戻し", ids.REVIEW_RETURN, value),
-        button("修正", ids.REVIEW_MODIFY, value, "danger"),
+        *decision_buttons(value),
         block_id="review",
     )
+
+
+def decision_buttons(value: str) -> list[Block]:
+    """承認 / 差し戻し / 修正 for the review `value` (ids.ReviewRef), as every screen shows them."""
+    return [
+        button(t("review.approve_button"), ids.REVIEW_APPROVE, value, "primary"),
+        button(t("review.return_button"), ids.REVIEW_RETURN, value),
+        button(t("review.modify_button"), ids.REVIEW_MODIFY, value, "danger"),
+    ]
 
 
 def decided_context(review: Review) -> Block:
@@ -50,18 +59,22 @@ def decided_context(review: Review) -> Block:
 
 def side_by_side_blocks(sbs: SideBySide) -> list[Block]:
     lines = [
-        "*自己評価と上長評価（観点ごと）*",
-        f"自己評価 *{level_name(sbs.self_level)}* → 上長の事実で *{level_name(sbs.confirmed_level)}*",
+        t("review.sbs_title"),
+        t(
+            "review.sbs_levels",
+            self_level=level_name(sbs.self_level),
+            confirmed=level_name(sbs.confirmed_level),
+        ),
     ]
     for row in sbs.rows:
-        flag = "  ← 相違" if row.differs else ""
-        lines.append(
-            f"レベル {row.level} {row.name}: 本人 {MARK[row.self_status]} / "
-            f"上長 {MARK[row.manager_status]}{flag}"
-        )
+        marks = {"mine": MARK[row.self_status], "theirs": MARK[row.manager_status]}
+        if row.differs:
+            lines.append(t("review.sbs_row_differs", level=row.level, name=row.name, **marks))
+        else:
+            lines.append(t("review.sbs_row", level=row.level, name=row.name, **marks))
     blocks = split_sections(lines)
     if sbs.surprise:
-        blocks.append(section(SURPRISE))
+        blocks.append(section(t("review.surprise")))
     return blocks
 
 
@@ -71,7 +84,10 @@ def _modal(callback: str, title: str, blocks: list[Block], meta: str, submit: st
         "callback_id": callback,
         "private_metadata": meta,
         "title": {"type": "plain_text", "text": title},
-        "close": {"type": "plain_text", "text": "キャンセル" if submit else "閉じる"},
+        "close": {
+            "type": "plain_text",
+            "text": t("review.cancel") if submit else t("review.close"),
+        },
         "blocks": blocks,
     }
     if submit:
@@ -96,10 +112,11 @@ def _text_input(block_id: str, label: str, placeholder: str) -> Block:
 
 def return_modal(ref: ids.ReviewRef) -> Block:
     blocks = [
-        section(f"<@{ref.user}> さんに結果を差し戻します。コメントは本人に届きます。"),
-        _text_input(ids.COMMENT_BLOCK, "コメント（必須）", "見直してほしい点を書いてください"),
+        section(t("review.return_intro", user=ref.user)),
+        _text_input(ids.COMMENT_BLOCK, t("review.comment_label"), t("review.comment_placeholder")),
     ]
-    return _modal(ids.RETURN_MODAL, "差し戻し", blocks, ref.encode(), "差し戻す")
+    title, submit = t("review.return_title"), t("review.return_submit")
+    return _modal(ids.RETURN_MODAL, title, blocks, ref.encode(), submit)
 
 
 def _fact_element(fact: FactDef, specialty: str, value: JsonFact | None) -> Block:
@@ -116,7 +133,7 @@ def _fact_element(fact: FactDef, specialty: str, value: JsonFact | None) -> Bloc
             element["initial_options"] = chosen
         return element
     if fact.kind == "bool":
-        options = [option(YES, YES), option(NO, NO)]
+        options = [option(t("review.yes"), YES), option(t("review.no"), NO)]
         initial = None if value is None else options[0 if value else 1]
     else:
         options = [option(o.label, o.id) for o in fact.options_for(specialty)]
@@ -129,12 +146,7 @@ def _fact_element(fact: FactDef, specialty: str, value: JsonFact | None) -> Bloc
 
 def modify_modal(ref: ids.ReviewRef, record: ResultRecord, framework: Framework) -> Block:
     """Every fact of the specialty with the person's answer prefilled, and the reason."""
-    blocks: list[Block] = [
-        section(
-            f"<@{ref.user}> さんの回答です。事実と異なる項目を修正し、理由を書いてください。"
-            "次の画面で、本人の回答と修正後の判定を観点ごとに比べてから確定します。"
-        )
-    ]
+    blocks: list[Block] = [section(t("review.modify_intro", user=ref.user))]
     for fact in framework.facts_for(record.specialty):
         value = record.answers.get(fact.id)
         shown = show_value(fact, record.specialty, None if value is None else _fact(value))
@@ -144,12 +156,18 @@ def modify_modal(ref: ids.ReviewRef, record: ResultRecord, framework: Framework)
                 "block_id": ids.FACT_BLOCK + fact.id,
                 "optional": True,
                 "label": {"type": "plain_text", "text": clip(fact.label, 2000)},
-                "hint": {"type": "plain_text", "text": clip(f"本人の回答: {shown}", 2000)},
+                "hint": {
+                    "type": "plain_text",
+                    "text": clip(t("review.their_answer", answer=shown), 2000),
+                },
                 "element": _fact_element(fact, record.specialty, value),
             }
         )
-    blocks.append(_text_input(ids.REASON_BLOCK, "修正の理由（必須）", "本人にも届きます"))
-    return _modal(ids.MODIFY_MODAL, "修正", blocks, ref.encode(), "判定を確認")
+    blocks.append(
+        _text_input(ids.REASON_BLOCK, t("review.reason_label"), t("review.reason_placeholder"))
+    )
+    title, submit = t("review.modify_title"), t("review.modify_submit")
+    return _modal(ids.MODIFY_MODAL, title, blocks, ref.encode(), submit)
 
 
 def _fact(value: JsonFact) -> Any:
@@ -186,7 +204,7 @@ class ModifyDraft:
 def modify_confirm_modal(
     draft: ModifyDraft, record: ResultRecord, framework: Framework, sbs: SideBySide
 ) -> Block:
-    lines = ["*修正する項目*"]
+    lines = [t("review.changes_title")]
     for fact_id, value in draft.changes.items():
         fact = framework.fact(fact_id)
         before = record.answers.get(fact_id)
@@ -196,10 +214,11 @@ def modify_confirm_modal(
     blocks = [
         *split_sections(lines),
         *side_by_side_blocks(sbs),
-        section(f"*理由*\n{escape(clean(draft.reason))}"),
-        context("確定すると本人とほかのマネージャーに通知されます。"),
+        section(t("review.reason_section", text=escape(clean(draft.reason)))),
+        context(t("review.confirm_note")),
     ]
-    return _modal(ids.MODIFY_CONFIRM_MODAL, "修正の確認", blocks, draft.encode(), "確定")
+    title, submit = t("review.confirm_title"), t("review.confirm_submit")
+    return _modal(ids.MODIFY_CONFIRM_MODAL, title, blocks, draft.encode(), submit)
 
 
 def notice_modal(title: str, text: str) -> Block:
@@ -211,31 +230,30 @@ def notice_modal(title: str, text: str) -> Block:
 
 def outcome_blocks(review: Review, name: str, sbs: SideBySide | None) -> list[Block]:
     """What the person is told: the outcome, the comment or reason, the new level."""
-    done = {
-        "approved": "承認されました",
-        "returned": "差し戻されました",
-        "modified": "修正されました",
-    }
     blocks = [
-        header(f"ITSS 判定結果が{done.get(review.status, '')}: {name}"),
+        header(t_of("review.outcome_header", review.status, specialty=name)),
         section(outcome_line(review)),
     ]
     if review.comment:
-        label = "コメント" if review.status == "returned" else "修正の理由"
-        blocks.append(section(f"*{label}*\n{escape(clean(review.comment))}"))
+        comment = escape(clean(review.comment))
+        if review.status == "returned":
+            blocks.append(section(t("review.comment_section", text=comment)))
+        else:
+            blocks.append(section(t("review.modify_reason_section", text=comment)))
     if review.status == "returned":
         value = ids.ReviewRef(review.user, review.interview_id).encode()
-        blocks.append(actions(button("修正して再提出", ids.REVIEW_REOPEN, value, "primary")))
-        blocks.append(context("押すと、提出した回答の確認画面から再開します。"))
+        reopen = button(t("review.reopen_button"), ids.REVIEW_REOPEN, value, "primary")
+        blocks.append(actions(reopen))
+        blocks.append(context(t("review.reopen_hint")))
     if sbs is not None:
         blocks += side_by_side_blocks(sbs)
     return blocks
 
 
 def outcome_text(review: Review, name: str) -> str:
-    return f"ITSS 判定（{name}）: {outcome_line(review)}"
+    return t("review.outcome_text", specialty=name, outcome=outcome_line(review))
 
 
 def decided_text(review: Review, name: str) -> str:
     """To another manager of the person: who decided."""
-    return f"<@{review.user}> さんの ITSS 判定（{name}）: {outcome_line(review)}"
+    return t("review.decided_text", user=review.user, specialty=name, outcome=outcome_line(review))

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from bot import ids
-from bot.signoff import NO_CHANGE
+from bot.signoff import no_change
 from flows.audit import AuditAction
-from flows.review import DENIED, OWN
+from flows.review import denied, own
 from flows.session import PersonKey
 from tests.bot.slack_env import Bot, Person, blocks_text
 from tests.bot.test_audit_slack import (
@@ -259,7 +259,7 @@ def test_modify_with_a_reason_recomputes_the_level_and_flags_a_surprise(team: Bo
     reason = text_state(ids.REASON_BLOCK, "リーダーではなく担当者として参加")
     same = submit_view(bot, "UM1", view, fact_state(view) | reason)
     assert same["response_action"] == "errors"
-    assert NO_CHANGE in same["errors"].values()
+    assert no_change() in same["errors"].values()
     bad = submit_view(bot, "UM1", view, fact_state(view, operations_count="たくさん") | reason)
     assert set(bad["errors"]) == {ids.FACT_BLOCK + "operations_count"}
     no_reason = submit_view(bot, "UM1", view, fact_state(view, role="operator"))
@@ -333,10 +333,10 @@ def test_an_admin_acts_for_a_person_without_a_manager(bot: Bot) -> None:
 
 
 DENIALS = {
-    "self": ("U1", OWN),
-    "member": ("U2", DENIED),
-    "other_manager": ("UM9", DENIED),
-    "foreign_admin": ("UEXT", DENIED),
+    "self": ("U1", own()),
+    "member": ("U2", denied()),
+    "other_manager": ("UM9", denied()),
+    "foreign_admin": ("UEXT", denied()),
 }
 
 
@@ -450,7 +450,7 @@ def test_bad_modal_input_is_told_in_japanese_never_a_traceback(team: Bot) -> Non
     } | text_state(ids.REASON_BLOCK, "理由")
     shaped = bot.slack.view_submission("UM1", ids.MODIFY_MODAL, odd, private_metadata=meta)
     assert shaped.json()["response_action"] == "errors"
-    assert NO_CHANGE in shaped.json()["errors"].values()  # what is not Slack's shape: unchanged
+    assert no_change() in shaped.json()["errors"].values()  # what is not Slack's shape: unchanged
     nothing = bot.slack.view_submission(
         "UM1", ids.RETURN_MODAL, text_state(ids.COMMENT_BLOCK, "x"), private_metadata="junk"
     )

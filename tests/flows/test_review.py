@@ -13,14 +13,14 @@ from flows.facts import to_json_value
 from flows.inference import evaluate
 from flows.personas import persona
 from flows.review import (
-    DENIED,
-    NOT_LATEST,
-    OWN,
     Decision,
     Denied,
     Review,
     authorize,
     decide,
+    denied,
+    not_latest,
+    own,
     previous_level,
     trend,
 )
@@ -52,9 +52,9 @@ def record(level: int = 4, n: int = 0, campaign: str | None = None) -> ResultRec
         ("boss", ["boss"], True, False),  # a manager who is an admin acts as the manager
         ("root", ["boss"], True, True),  # an admin for the manager
         ("root", [], True, True),  # an admin for a person without a manager
-        ("ann", ["ann"], True, OWN),  # never the person, even managing or admin themself
-        ("eve", ["boss"], False, DENIED),
-        ("eve", [], False, DENIED),
+        ("ann", ["ann"], True, own()),  # never the person, even managing or admin themself
+        ("eve", ["boss"], False, denied()),
+        ("eve", [], False, denied()),
     ],
 )
 def test_who_may_decide(actor: str, managers: list[str], admin: bool, expected: object) -> None:
@@ -104,7 +104,7 @@ def test_what_a_decision_needs(
 
 
 def test_an_older_submission_is_not_decided() -> None:
-    with pytest.raises(Denied, match=NOT_LATEST):
+    with pytest.raises(Denied, match=not_latest()):
         run("approve", latest="i9")
 
 
@@ -186,7 +186,7 @@ def test_the_person_never_decides_their_own_even_when_the_roster_says_so() -> No
     """decide itself refuses, whatever the caller checked before (the roster may list the
     person as their own manager, and they may be an admin)."""
     rec = record()
-    with pytest.raises(Denied, match=OWN):
+    with pytest.raises(Denied, match=own()):
         decide(
             Review.pending(rec, ["ann"]),
             rec,
