@@ -32,17 +32,13 @@ from flows.campaign import (
     may_see,
     tally,
 )
+from flows.i18n import t
 from flows.outbox import Delivery
 from flows.session import PersonKey
 
-USAGE = (
-    "使い方:\n"
-    "`/itss campaign start 名前 期限 対象`（期限: `2027-03-15` か `3/15`、"
-    "対象: `all`（管理者）、`team`（あなたの部下）、@メンション）\n"
-    "`/itss campaign status [名前]`\n"
-    "`/itss campaign close 名前`"
-)
-NOT_FOUND = "キャンペーン「{name}」が見つからないか、見る権限がありません。"
+
+def usage() -> str:
+    return t("campaign.usage")
 
 
 # ---------------------------------------------------------------------- the subcommand
@@ -59,7 +55,7 @@ def campaign_command(
     sub, _, rest = text.strip().partition(" ")
     handler = {"start": start, "status": status, "close": close}.get(sub.casefold())
     if handler is None:
-        reply = USAGE
+        reply = usage()
     else:
         try:
             reply = handler(ctx, key, rest.strip(), enterprise)
@@ -74,13 +70,13 @@ def _scope(tokens: list[str], directory: Directory) -> tuple[Scope, list[str]]:
     try:
         return "mentions", [user_id(t, directory) for t in tokens]
     except NotAUser as exc:
-        raise Denied(f"{exc}\n{USAGE}") from exc
+        raise Denied(f"{exc}\n{usage()}") from exc
 
 
 def start(ctx: BotContext, key: PersonKey, text: str, enterprise: str | None) -> str:
     tokens = text.split()
     if len(tokens) < 3:
-        return USAGE
+        return usage()
     try:
         started = draft(ctx, key, tokens[0], tokens[1], enterprise)
         scope, mentioned = _scope(tokens[2:], Directory(ctx.client, key.team, enterprise))
@@ -102,9 +98,9 @@ def _visible(
         mine = [c for c in ctx.store.campaigns(key.team) if may_see(c, key, is_admin=admin)]
         campaign = max(mine, key=lambda c: (c.open, c.created_at), default=None)
         if campaign is None:
-            raise Denied("確認できるキャンペーンはありません。")
+            raise Denied(t("campaign.none_visible"))
     if campaign is None or not may_see(campaign, key, is_admin=admin):
-        raise Denied(NOT_FOUND.format(name=echo(name)))
+        raise Denied(t("campaign.not_found", name=echo(name)))
     return campaign, admin
 
 
@@ -153,30 +149,33 @@ def status(ctx: BotContext, key: PersonKey, name: str, enterprise: str | None) -
         reveal_small=admin,
         min_group=min_group,
     )
-    ctx.client.chat_postMessage(
+    name = escape(campaign.name)
+    ctx.client.chat_postMessage(  # to the requester: in their language
         channel=ctx.dm_channel(key.user),
-        text=f"キャンペーン「{escape(campaign.name)}」の状況",
+        text=t("campaign.status_text", name=name),
         blocks=status_blocks(campaign, rows, min_group),
     )
-    return f"キャンペーン「{escape(campaign.name)}」の状況を DM に送りました。"
+    return t("campaign.status_sent", name=name)
 
 
 def close(ctx: BotContext, key: PersonKey, name: str, enterprise: str | None) -> str:
     if not name:
-        return USAGE
+        return usage()
     campaign, _ = _visible(ctx, key, name, enterprise)
     if not campaign.open:
-        return f"キャンペーン「{escape(campaign.name)}」は既に終了しています。"
+        return t("campaign.already_closed", name=escape(campaign.name))
     closed = campaign.model_copy(update={"status": "closed", "closed_at": ctx.now()})
     ctx.store.close_campaign(closed)
     audit.record(ctx, key, AuditAction.CAMPAIGN_CLOSED, campaign=campaign.id)
     _, late = progress_of(ctx, closed)
     members = ctx.store.campaign_memberships(closed.team, closed.id, closed.members)
     done = sum(1 for m in members.values() if m.submitted_at is not None)
-    return (
-        f"キャンペーン「{escape(campaign.name)}」を終了しました"
-        f"（提出 {done} / {len(campaign.members)} 人、うち期限後 {len(late)} 人）。"
-        "以後のリマインダーは送られません。"
+    return t(
+        "campaign.closed",
+        name=escape(campaign.name),
+        done=done,
+        members=len(campaign.members),
+        late=len(late),
     )
 
 

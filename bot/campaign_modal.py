@@ -16,6 +16,7 @@ from bot.blocks.campaign_modal import VALUE, campaign_modal, refused_modal
 from bot.campaign_start import Draft, Invalid, draft, launch, may_start
 from bot.context import BotContext
 from flows.campaign import Campaign, Denied, Scope
+from flows.i18n import t_of
 from flows.session import PersonKey
 
 BLOCKS = {"name": ids.CAMPAIGN_NAME_BLOCK, "due": ids.CAMPAIGN_DUE_BLOCK}
@@ -62,25 +63,17 @@ def _problems(form: Form, scope: Scope | None) -> dict[str, str]:
     """What is missing or does not fit together, by block id (every block at once)."""
     people = ids.CAMPAIGN_PEOPLE_BLOCK
     rules = [
-        (not form.name, ids.CAMPAIGN_NAME_BLOCK, "キャンペーン名を入力してください。"),
-        (not form.due, ids.CAMPAIGN_DUE_BLOCK, "期限を選んでください。"),
-        (scope is None, ids.CAMPAIGN_TARGET_BLOCK, "対象を選んでください。"),
-        (
-            scope in ("all", "team") and bool(form.people),
-            people,
-            "人を指定するときは、対象で「指定した人」を選んでください。",
-        ),
-        (scope == "mentions" and not form.people, people, "対象にする人を選んでください。"),
-        (
-            not all(USER_ID.match(p) for p in form.people),
-            people,
-            "選ばれた人が分かりません。選び直してください。",
-        ),
+        (not form.name, ids.CAMPAIGN_NAME_BLOCK, "name"),
+        (not form.due, ids.CAMPAIGN_DUE_BLOCK, "due"),
+        (scope is None, ids.CAMPAIGN_TARGET_BLOCK, "target"),
+        (scope in ("all", "team") and bool(form.people), people, "people_unwanted"),
+        (scope == "mentions" and not form.people, people, "people_missing"),
+        (not all(USER_ID.match(p) for p in form.people), people, "people_unknown"),
     ]
     errors: dict[str, str] = {}
-    for bad, block, text in rules:
-        if bad:
-            errors.setdefault(block, text)
+    for bad, block, error in rules:
+        if bad and block not in errors:
+            errors[block] = t_of("campaign.error", error)
     return errors
 
 

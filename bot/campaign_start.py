@@ -21,15 +21,16 @@ from bot.context import BotContext
 from flows.audit import AuditAction
 from flows.calendar import local_day, parse_due, zone
 from flows.campaign import NAME, Campaign, Denied, Scope, members_in_scope, plan_start
+from flows.i18n import t
 from flows.session import PersonKey
 
 Input = Literal["name", "due", "target"]
 Roster = dict[str, list[str]]
-NOT_ALLOWED = "キャンペーンを始められるのは、管理者と名簿に部下がいるマネージャーだけです。"
 
 
 class Invalid(Denied):
-    """A start refused for one input (`field`); the message is the Japanese reply."""
+    """A start refused for one input (`field`); the message is the reply, in the language
+    of whoever asked."""
 
     def __init__(self, field: Input, message: str) -> None:
         super().__init__(message)
@@ -42,7 +43,7 @@ def may_start(ctx: BotContext, key: PersonKey, enterprise: str | None) -> tuple[
     admin = ctx.is_admin(key.user, key.team, enterprise)
     roster = ctx.store.roster(key.team)
     if not admin and not any(key.user in managers for managers in roster.values()):
-        raise Denied(NOT_ALLOWED)
+        raise Denied(t("campaign.not_allowed"))
     return admin, roster
 
 
@@ -79,7 +80,7 @@ class Draft:
 
 
 def taken(name: str) -> str:
-    return f"キャンペーン「{escape(name)}」は既にあります。別の名前にしてください。"
+    return t("campaign.taken", name=escape(name))
 
 
 def draft(
@@ -88,18 +89,13 @@ def draft(
     """The checks before the target: the name's form, who starts it (Denied), the due date
     (today or later in the actor's timezone), the name not used yet in the workspace."""
     if not NAME.match(name):
-        raise Invalid(
-            "name",
-            f"キャンペーン名「{echo(name)}」は使えません（空白・@・記号 <>|& なし、40 文字以内）。",
-        )
+        raise Invalid("name", t("campaign.bad_name", name=echo(name)))
     admin, roster = may_start(ctx, key, enterprise)
     now = ctx.now()
     today = local_day(now, zone(ctx.timezones.of([key.user]).get(key.user)))
     due = parse_due(due_token, today)
     if due is None or due < today:
-        raise Invalid(
-            "due", f"期限「{echo(due_token)}」が分かりません（`2027-03-15` か `3/15`、今日以降）。"
-        )
+        raise Invalid("due", t("campaign.bad_due", due=echo(due_token)))
     if ctx.store.campaign_named(key.team, name) is not None:
         raise Invalid("name", taken(name))
     return Draft(key, name, due, admin, roster, now)
@@ -107,7 +103,8 @@ def draft(
 
 def launch(ctx: BotContext, draft: Draft, campaign: Campaign) -> str:
     """Store the campaign with its deliveries (each person's invitation preset with their
-    roster specialty), record it, send the invitations; the reply to the actor."""
+    roster specialty), record it, send the invitations; the reply to the actor, in the
+    current language (theirs)."""
     members, roster = campaign.members, draft.roster
     managers = {m for u in members for m in roster.get(u, ())}
     timezones = ctx.timezones.of(set(members) | managers)
@@ -129,11 +126,12 @@ def launch(ctx: BotContext, draft: Draft, campaign: Campaign) -> str:
         campaign=campaign.id,
         members=str(len(members)),
     )
-    drain(ctx)
-    name = escape(campaign.name)
-    return (
-        f"キャンペーン「{name}」を開始しました: {len(members)} 人に招待を送りました"
-        f"（期限 {due_text(campaign.due)}）。`/itss campaign status {name}` で状況を確認できます。"
+    drain(ctx)  # each invitation in its recipient's language (bot/delivery.py)
+    return t(
+        "campaign.started",
+        name=escape(campaign.name),
+        n=len(members),
+        due=due_text(campaign.due),
     )
 
 

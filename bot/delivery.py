@@ -22,6 +22,7 @@ from bot.blocks.review import decision_actions
 from bot.signoff import review_message
 from flows.drain import Drain
 from flows.explain import level_name
+from flows.i18n import t
 from flows.outbox import Claimed, Delivery, RetryPolicy, SendResult, classify
 from flows.session import PersonKey, ResultRecord
 from flows.signoff import record_of
@@ -84,9 +85,12 @@ class SlackSender:
             assert record is not None
             manager = delivery.kind == "result_manager"
             name = fw.specialty(record.specialty).name
-            text = f"判定結果: {name} {level_name(record.verdict.level)}"
-            if manager:
-                text = f"<@{record.user}> さんの{text}"
+            level = level_name(record.verdict.level)
+            text = (
+                t("notices.result_manager", user=record.user, specialty=name, level=level)
+                if manager
+                else t("notices.result", specialty=name, level=level)
+            )
             decision = decision_actions(record) if manager else None
             blocks = result_blocks(record, fw, for_manager=manager, decision=decision)
             return {"text": text, "blocks": blocks}

@@ -49,7 +49,7 @@ class ReminderPolicy:
 
 def parse_quiet_hours(text: str) -> tuple[int, int]:
     """「20-8」 → (20, 8); ValueError otherwise."""
-    match = re.fullmatch(r"\s*(\d{1,2})\s*[-–〜~]\s*(\d{1,2})\s*", text)
+    match = re.fullmatch(r"\s*(\d{1,2})\s*[-–〜~]\s*(\d{1,2})\s*", text)  # i18n: input
     if match is None:
         raise ValueError(f"quiet hours {text!r}: use START-END in hours, e.g. 20-8")
     start, end = int(match.group(1)), int(match.group(2))

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.calendar import ReminderPolicy, digest_moment, due_end, reminder_moments, zone
+from flows.i18n import t
 from flows.outbox import Delivery
 from flows.session import PersonKey, ResultRecord
 
@@ -87,8 +88,8 @@ class Submission:
 
 
 class Denied(Exception):
-    """The actor may not do this; the message is the Japanese reply (it names nobody the
-    actor could not already see)."""
+    """The actor may not do this; the message is the reply, in the language of whoever
+    asked (it names nobody the actor could not already see)."""
 
 
 def members_in_scope(
@@ -105,18 +106,16 @@ def members_in_scope(
     reports = sorted(m for m, managers in roster.items() if actor in managers)
     if scope == "all":
         if not is_admin:
-            raise Denied("`対象 all` は管理者のみが指定できます。")
+            raise Denied(t("campaign.all_admins_only"))
         people = sorted(roster)
     elif scope == "team":
         people = reports
     else:
         people = sorted(dict.fromkeys(mentioned))
         if not is_admin and any(p not in reports for p in people):
-            raise Denied("マネージャーが対象にできるのは、名簿上のあなたの部下だけです。")
+            raise Denied(t("campaign.reports_only"))
     if not people:
-        raise Denied(
-            "対象になる人がいません。名簿（`/itss roster`）に部下が登録されているか確認してください。"
-        )
+        raise Denied(t("campaign.nobody"))
     return people
 
 

@@ -1,26 +1,35 @@
 """Campaign messages: the invitation with its start button, a reminder, the manager's list
-of who has not submitted, and the status by team. Pure: data in, Block Kit out."""
+of who has not submitted, and the status by team. Pure: data in, Block Kit out, in the
+reader's language (flows.i18n)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
+from babel.dates import format_date
+
 from bot import ids
-from bot.blocks.common import Block, context, escape, section, split_sections
+from bot.blocks.common import (
+    MAX_SECTION_TEXT,
+    Block,
+    context,
+    escape,
+    section,
+    split_sections,
+)
 from flows.campaign import Campaign, GroupRow
+from flows.i18n import current, t, t_of
 
 
 def hidden_text(min_group: int) -> str:
-    return f"非表示（{min_group} 人未満）"
-
-
-WEEKDAYS = "月火水木金土日"
-NO_MANAGER = "マネージャー未登録"
+    return t("campaign.hidden", n=min_group)
 
 
 def due_text(due: date) -> str:
-    return f"{due.year}年{due.month}月{due.day}日（{WEEKDAYS[due.weekday()]}）"
+    """The due date with its weekday: 2027年3月25日（木）, or Thu, Mar 25, 2027. The
+    catalog holds the pattern (CLDR), so each language writes a date its own way."""
+    return format_date(due, t("campaign.due_pattern"), locale=current())
 
 
 def _start_button(campaign: Campaign, specialty: str) -> Block:
@@ -32,7 +41,7 @@ def _start_button(campaign: Campaign, specialty: str) -> Block:
                 "type": "button",
                 "action_id": ids.CAMPAIGN_START,
                 "style": "primary",
-                "text": {"type": "plain_text", "text": "診断を始める"},
+                "text": {"type": "plain_text", "text": t("campaign.start_button")},
                 "value": f"{campaign.id}|{specialty}",
             }
         ],
@@ -43,48 +52,41 @@ def invite_message(
     campaign: Campaign, specialty: str, specialty_name: str
 ) -> tuple[str, list[Block]]:
     """The invitation: what, by when, and the start button (preset specialty, if any)."""
-    name = escape(campaign.name)
-    text = f"ITSS スキル診断「{name}」への参加のお願い（期限: {due_text(campaign.due)}）"
-    lines = [
-        f"*ITSS スキル診断「{name}」* が始まりました。",
-        f"期限: *{due_text(campaign.due)}* までに、DM の質問に答えて自己評価を提出してください。",
-    ]
+    name, due = escape(campaign.name), due_text(campaign.due)
+    text = t("campaign.invite_text", name=name, due=due)
+    lines = [t("campaign.invite_started", name=name), t("campaign.invite_due", due=due)]
     if specialty_name:
-        lines.append(f"専門分野: {escape(specialty_name)}")
+        lines.append(t("campaign.invite_specialty", name=escape(specialty_name)))
     blocks = [
         section("\n".join(lines)),
         _start_button(campaign, specialty),
-        context(
-            f"依頼者: <@{campaign.owner}>　提出すると、この診断のリマインダーは届かなくなります。"
-        ),
+        context(t("campaign.invite_footer", owner=campaign.owner)),
     ]
     return text, blocks
 
 
 def reminder_message(campaign: Campaign, number: int, total: int) -> tuple[str, list[Block]]:
-    name = escape(campaign.name)
-    text = f"リマインダー: ITSS スキル診断「{name}」の期限は {due_text(campaign.due)} です"
+    name, due = escape(campaign.name), due_text(campaign.due)
+    text = t("campaign.reminder_text", name=name, due=due)
     blocks = [
-        section(
-            f":bell: ITSS スキル診断「{name}」をまだ提出していません。"
-            f"期限は *{due_text(campaign.due)}* です。"
-        ),
+        section(t("campaign.reminder", name=name, due=due)),
         _start_button(campaign, ""),
-        context(f"リマインダー {number}/{total}。提出すると次のリマインダーは届きません。"),
+        context(t("campaign.reminder_footer", number=number, total=total)),
     ]
     return text, blocks
 
 
 def digest_message(campaign: Campaign, pending: Sequence[str]) -> tuple[str, list[Block]]:
     """To a manager the day before the due date: their reports who have not submitted."""
-    name = escape(campaign.name)
-    text = f"ITSS スキル診断「{name}」: 未提出 {len(pending)} 人（期限: {due_text(campaign.due)}）"
+    name, due = escape(campaign.name), due_text(campaign.due)
+    text = t("campaign.digest_text", name=name, n=len(pending), due=due)
     mentions = [f"<@{u}>" for u in pending]
-    who = ["、".join(mentions[i : i + 20]) for i in range(0, len(mentions), 20)]
+    separator = t("campaign.list_separator")
+    who = [separator.join(mentions[i : i + 20]) for i in range(0, len(mentions), 20)]
     blocks = split_sections(
         [
-            f"*ITSS スキル診断「{name}」* の期限（*{due_text(campaign.due)}*）が近づいています。",
-            f"あなたの部下のうち、まだ提出していない人（{len(pending)} 人）:",
+            t("campaign.digest_due", name=name, due=due),
+            t("campaign.digest_pending", n=len(pending)),
             *who,
         ]
     )
@@ -95,33 +97,63 @@ def _counts(row: GroupRow, min_group: int) -> str:
     if row.hidden:
         return hidden_text(min_group)
     c = row.counts
-    # late submissions are among 完了 and 承認待ち alike (and 回答中, when returned)
-    late = f"、期限後の提出 {row.late}" if row.late else ""
-    return (
-        f"完了 {c['done']} / 承認待ち {c['in_review']} / 回答中 {c['in_progress']} / "
-        f"未着手 {c['not_started']}（{row.size} 人{late}）"
+    # late submissions are among the done and in review alike (and in progress, when returned)
+    late = t("campaign.counts_late", n=row.late) if row.late else ""
+    return t(
+        "campaign.counts",
+        done=c["done"],
+        in_review=c["in_review"],
+        in_progress=c["in_progress"],
+        not_started=c["not_started"],
+        size=row.size,
+        late=late,
     )
 
 
 def status_blocks(campaign: Campaign, rows: Sequence[GroupRow], min_group: int) -> list[Block]:
     """The campaign's status per team, then in total; hidden groups say so."""
-    state = "受付中" if campaign.open else "終了"
-    head = (
-        f"*ITSS スキル診断「{escape(campaign.name)}」* — {state}、期限 {due_text(campaign.due)}、"
-        f"依頼者 <@{campaign.owner}>"
+    head = t(
+        "campaign.status_head",
+        name=escape(campaign.name),
+        state=t_of("campaign.state", campaign.status),
+        due=due_text(campaign.due),
+        owner=campaign.owner,
     )
     lines = []
     for row in rows:
         if row.manager == "":
             continue
-        team = NO_MANAGER if row.manager is None else f"<@{row.manager}> のチーム"
+        team = (
+            t("campaign.no_manager")
+            if row.manager is None
+            else t("campaign.team_of", manager=row.manager)
+        )
         lines.append(f"• {team}: {_counts(row, min_group)}")
     total = next(r for r in rows if r.manager == "")
-    shown = lines[: 40 * 47]  # 40 lines a section (3,000 characters), 50 blocks a message
-    if len(lines) > len(shown):
-        shown[-1] = f"…ほか {len(lines) - len(shown) + 1} チーム"
-    blocks = [section(head)]
-    for start in range(0, len(shown), 40):
-        blocks.append(section("\n".join(shown[start : start + 40])))
-    blocks.append(section(f"*全体*: {_counts(total, min_group)}"))
-    return blocks
+    chunks = _chunks(lines)
+    if len(chunks) > TEAM_SECTIONS:  # the last line shown says how many teams are left out
+        kept = sum(len(c) for c in chunks[:TEAM_SECTIONS]) - 1
+        more = t("campaign.more_teams", n=len(lines) - kept)
+        chunks = _chunks([*lines[:kept], more])  # a shorter last line: no more sections
+    return [
+        section(head),
+        *(section("\n".join(chunk)) for chunk in chunks),
+        section(t("campaign.total", counts=_counts(total, min_group))),
+    ]
+
+
+TEAM_SECTIONS = 47  # of a message's 50 blocks: the head and the total are the others
+
+
+def _chunks(lines: list[str]) -> list[list[str]]:
+    """The team lines, 40 a section and fewer when they are long (English lines are):
+    within Slack's 3,000 characters."""
+    chunks: list[list[str]] = []
+    size = 0
+    for line in lines:
+        if not chunks or len(chunks[-1]) == 40 or size + len(line) + 1 > MAX_SECTION_TEXT:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line) + 1
+    return chunks

@@ -1,13 +1,14 @@
-"""The campaign modal of App Home: name, due date, and who it covers. Pure; the checks of
-what is submitted are the slash command's (bot/campaign_start.py)."""
+"""The campaign modal of App Home: name, due date, and who it covers, in the reader's
+language. Pure; the checks of what is submitted are the slash command's
+(bot/campaign_start.py)."""
 
 from __future__ import annotations
 
 from bot import ids
 from bot.blocks.common import Block, option, section
+from flows.i18n import t, t_of
 
 VALUE = "value"  # the action id of every input's element
-TARGETS = {"all": "名簿の全員", "team": "名簿上のあなたの部下", "mentions": "指定した人"}
 
 
 def _input(block_id: str, label: str, element: Block, *, optional: bool = False) -> Block:
@@ -23,26 +24,26 @@ def _input(block_id: str, label: str, element: Block, *, optional: bool = False)
 def campaign_modal(*, is_admin: bool) -> dict[str, object]:
     """The form: `all` is offered to admins only (a manager's `all` is refused anyway)."""
     choices = ["all", "team", "mentions"] if is_admin else ["team", "mentions"]
-    options = [option(TARGETS[c], c) for c in choices]
+    options = [option(t_of("campaign.target", c), c) for c in choices]
     blocks = [
         _input(
             ids.CAMPAIGN_NAME_BLOCK,
-            "キャンペーン名",
+            t("campaign.modal_name"),
             {
                 "type": "plain_text_input",
                 "max_length": 40,
-                "placeholder": {"type": "plain_text", "text": "例: 2027上期（空白・@・<>|& なし）"},
+                "placeholder": {"type": "plain_text", "text": t("campaign.modal_name_placeholder")},
             },
         ),
-        _input(ids.CAMPAIGN_DUE_BLOCK, "期限", {"type": "datepicker"}),
+        _input(ids.CAMPAIGN_DUE_BLOCK, t("campaign.modal_due"), {"type": "datepicker"}),
         _input(
             ids.CAMPAIGN_TARGET_BLOCK,
-            "対象",
+            t("campaign.modal_target"),
             {"type": "radio_buttons", "options": options, "initial_option": options[0]},
         ),
         _input(
             ids.CAMPAIGN_PEOPLE_BLOCK,
-            "指定した人（対象が「指定した人」のとき）",
+            t("campaign.modal_people"),
             {"type": "multi_users_select", "max_selected_items": 100},
             optional=True,
         ),
@@ -50,9 +51,9 @@ def campaign_modal(*, is_admin: bool) -> dict[str, object]:
     return {
         "type": "modal",
         "callback_id": ids.CAMPAIGN_MODAL,
-        "title": {"type": "plain_text", "text": "キャンペーンを開始"},
-        "submit": {"type": "plain_text", "text": "開始"},
-        "close": {"type": "plain_text", "text": "キャンセル"},
+        "title": {"type": "plain_text", "text": t("campaign.modal_title")},
+        "submit": {"type": "plain_text", "text": t("campaign.modal_submit")},
+        "close": {"type": "plain_text", "text": t("campaign.modal_cancel")},
         "blocks": blocks,
     }
 
@@ -61,7 +62,7 @@ def refused_modal(message: str) -> dict[str, object]:
     """What someone who may not start a campaign sees instead of the form."""
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "キャンペーンを開始"},
-        "close": {"type": "plain_text", "text": "閉じる"},
+        "title": {"type": "plain_text", "text": t("campaign.modal_title")},
+        "close": {"type": "plain_text", "text": t("campaign.modal_close")},
         "blocks": [section(message)],
     }

@@ -1,26 +1,31 @@
-"""The texts of outbox notices: what a person or an admin is told about a delivery."""
+"""The texts of outbox notices: what a person or an admin is told about a delivery, in the
+reader's language (flows.i18n)."""
 
 from __future__ import annotations
 
+from flows.i18n import t, t_of
 from flows.outbox import Delivery
 
-REASONS = {
-    "user_not_found": "アカウントが見つからないか無効です",
-    "users_not_found": "アカウントが見つからないか無効です",
-    "user_disabled": "アカウントが見つからないか無効です",
-    "channel_not_found": "アカウントが見つからないか無効です",
-    "cannot_dm_bot": "ボットのアカウントには送れません",
-    "messages_tab_disabled": "ボットからの DM を受け取れない設定になっています",
-    "ratelimited": "Slack の送信制限が続いたため",
-    "server_error": "Slack のサーバーエラーが続いたため",
-    "unsure": "Slack が応答しなかったため",
-    "timeout": "Slack が応答しなかったため",
+REASONS = {  # a Slack error code → the message of its reason (notices.reason.*)
+    "user_not_found": "no_account",
+    "users_not_found": "no_account",
+    "user_disabled": "no_account",
+    "channel_not_found": "no_account",
+    "cannot_dm_bot": "bot_account",
+    "messages_tab_disabled": "dms_off",
+    "ratelimited": "ratelimited",
+    "server_error": "server_error",
+    "unsure": "no_answer",
+    "timeout": "no_answer",
 }
 
 
 def reason_text(code: str) -> str:
     """The true reason in words; an unknown Slack error code is named as it is."""
-    return REASONS.get(code, f"Slack がエラー「{code}」を返しました")
+    reason = REASONS.get(code)
+    if reason is None:
+        return t("notices.unknown_error", code=code)
+    return t_of("notices.reason", reason)
 
 
 def notice_text(delivery: Delivery, specialty_name: str) -> str:
@@ -28,24 +33,21 @@ def notice_text(delivery: Delivery, specialty_name: str) -> str:
     who = f"<@{delivery.user}>"
     match delivery.kind:
         case "no_manager":
-            return (
-                "マネージャーが名簿に登録されていないため、結果はマネージャーに送られていません。"
-                "管理者に連絡しました。"
-            )
+            return t("notices.no_manager")
         case "no_manager_admin":
-            return (
-                f"{who} さんの ITSS 判定（{specialty_name}）が完了しましたが、マネージャーが"
-                "名簿に登録されていません。`/itss roster set` で登録してください。"
-            )
+            return t("notices.no_manager_admin", who=who, specialty=specialty_name)
         case "undelivered":
-            return (
-                f"<@{delivery.about}> さんに結果を送れませんでした"
-                f"（{reason_text(delivery.reason)}）。結果は保存されています。"
+            return t(
+                "notices.undelivered",
+                who=f"<@{delivery.about}>",
+                reason=reason_text(delivery.reason),
             )
         case "undelivered_admin":
-            return (
-                f"{who} さんに ITSS の結果（{specialty_name}）を送れませんでした"
-                f"（{reason_text(delivery.reason)}）。結果は保存されています。"
+            return t(
+                "notices.undelivered_admin",
+                who=who,
+                specialty=specialty_name,
+                reason=reason_text(delivery.reason),
             )
         case _:
             raise ValueError(f"{delivery.kind} is not a notice")
