@@ -17,14 +17,19 @@ from bot.blocks.audit import audit_messages
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
 from flows.audit import AuditAction, AuditEvent, append_or_log, detail_text, event
+from flows.i18n import t, tn
 from flows.session import PersonKey
 
 RECENT = 50
-DENIED = "監査ログは管理者のみが見られます。"
-USAGE = (
-    "使い方（管理者のみ）: `/itss audit`（最新 50 件）、`/itss audit csv`（すべてを CSV で DM に）"
-)
 CSV_HEADER = ["at", "action", "actor", "subject", "campaign", "detail"]
+
+
+def __getattr__(name: str) -> str:
+    """`DENIED`: the refusal in the reader's language, read when it is used (tests compare
+    replies with it)."""
+    if name == "DENIED":
+        return t("audit.denied")
+    raise AttributeError(name)
 
 
 def record(
@@ -62,11 +67,11 @@ def audit_csv(events: Iterable[AuditEvent]) -> str:
 def show_recent(ctx: BotContext, key: PersonKey, respond: Callable[..., Any]) -> None:
     events = ctx.store.audit.recent(key.team, RECENT)
     if not events:
-        respond(text="監査ログはまだ空です。", response_type="ephemeral")
+        respond(text=t("audit.empty"), response_type="ephemeral")
         return
     record(ctx, key, AuditAction.AUDIT_VIEWED, shown=str(len(events)))  # before it is shown
     for blocks in audit_messages(events):
-        respond(blocks=blocks, text=f"監査ログ（最新 {len(events)} 件）", response_type="ephemeral")
+        respond(blocks=blocks, text=tn("audit.title", len(events)), response_type="ephemeral")
 
 
 def send_csv(ctx: BotContext, key: PersonKey, respond: Callable[..., Any]) -> None:
@@ -77,18 +82,13 @@ def send_csv(ctx: BotContext, key: PersonKey, respond: Callable[..., Any]) -> No
             channel=ctx.dm_channel(key.user),
             content=audit_csv(events),
             filename="itss-audit.csv",
-            title=f"監査ログ（{len(events)} 件、CSV）",
+            title=tn("audit.csv_title", len(events)),
         )
     except SlackApiError as exc:
         log.warning("audit CSV upload failed: %s", exc.response.get("error"))
-        respond(
-            text="監査ログの CSV を送れませんでした。しばらくしてからもう一度お試しください。",
-            response_type="ephemeral",
-        )
+        respond(text=t("audit.csv_failed"), response_type="ephemeral")
         return
-    respond(
-        text=f"監査ログ（{len(events)} 件）を CSV で DM に送りました。", response_type="ephemeral"
-    )
+    respond(text=tn("audit.csv_sent", len(events)), response_type="ephemeral")
 
 
 def audit_command(
@@ -100,7 +100,7 @@ def audit_command(
 ) -> None:
     """`/itss audit [csv]` for an admin of the workspace the request comes from."""
     if not ctx.is_admin(key.user, key.team, enterprise):
-        respond(text=DENIED, response_type="ephemeral")  # before anything is read
+        respond(text=t("audit.denied"), response_type="ephemeral")  # before anything is read
         return
     sub = text.strip().casefold()
     if sub == "":
@@ -108,7 +108,7 @@ def audit_command(
     elif sub == "csv":
         send_csv(ctx, key, respond)
     else:
-        respond(text=USAGE, response_type="ephemeral")
+        respond(text=t("audit.usage", recent=RECENT), response_type="ephemeral")
 
 
 def changed_roster(

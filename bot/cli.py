@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 app = typer.Typer(
-    help="ITSS (オペレーション) interview bot: console interview, lookup, evaluation, Slack app.",
+    help=(
+        "ITSS (オペレーション) interview bot: "  # i18n: seed (the job category's name)
+        "console interview, lookup, evaluation, Slack app."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -17,6 +22,31 @@ framework_app = typer.Typer(help="Work with framework YAML files.", no_args_is_h
 app.add_typer(framework_app, name="framework")
 
 EXIT_USAGE = 2
+
+
+class Lang(StrEnum):
+    """The languages the commands print in (flows.i18n.LOCALES)."""
+
+    ja = "ja"
+    en = "en"
+
+
+LangOption = Annotated[
+    Lang,
+    typer.Option(
+        "--lang",
+        envvar="ITSS_LANG",
+        case_sensitive=False,
+        help="Language of what is printed (the framework's curated texts too).",
+    ),
+]
+
+
+def _speaking(lang: Lang) -> AbstractContextManager[None]:
+    """What the command prints, in `lang` (flows.i18n.using)."""
+    from flows.i18n import using
+
+    return using("en" if lang is Lang.en else "ja")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -27,16 +57,23 @@ def _fail(message: str) -> typer.Exit:
 @app.command()
 def lookup(
     query: Annotated[
-        list[str], typer.Argument(help="e.g. バックアップ / SO レベル4 / ヘルプデスク")
+        list[str],
+        typer.Argument(help="e.g. バックアップ / SO レベル4 / ヘルプデスク"),  # i18n: input
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     limit: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Look up skill definitions: indicators, スキル熟達度, 知識項目 and スキル項目.
 
     When nothing matches, exits 1 and says what would (「もしかして」): on standard output, or with
     --json on standard error while standard output still gets the (empty) JSON list.
     """
+    with _speaking(lang):
+        _lookup(query, as_json=as_json, limit=limit)
+
+
+def _lookup(query: list[str], *, as_json: bool, limit: int) -> None:
     from bot.blocks.lookup import lookup_note, not_found_lines
     from framework_data.search import default_index
 
@@ -83,23 +120,31 @@ def evaluate(
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Infer levels from answers files (no interview), in the order given.
 
     With one file, --json prints what that file holds (an object, or a list for a list); with
     several, one list of every result in order, each with the "file" it came from. Every bad
     file is reported (exit 2) before anything is printed."""
+    with _speaking(lang):
+        _evaluate(answers, as_json=as_json)
+
+
+def _evaluate(answers: list[str], *, as_json: bool) -> None:
     import yaml
 
+    from flows.i18n import current
     from flows.inference import Result
     from flows.inference import evaluate as infer
     from flows.plan import development_plan, plan_json
     from flows.report import AnswersError, parse_answers, result_json
     from framework_data.loader import load_default
+    from framework_data.translate import localized
 
     if answers.count(STDIN) > 1:
         raise _fail("- (standard input) can be given once.")
-    framework = load_default()
+    framework = localized(load_default(), current())
     problems: list[str] = []
     files: list[tuple[str, list[tuple[str | None, Result]], bool]] = []
     for name in answers:
@@ -159,13 +204,20 @@ def console(
     resume: Annotated[
         bool, typer.Option(help="Continue a paused interview (needs REDIS_URL).")
     ] = False,
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Run the interview in this terminal. Uses REDIS_URL when set, else an in-process store."""
+    with _speaking(lang):
+        _console(specialty, user, resume=resume)
+
+
+def _console(specialty: str | None, user: str, *, resume: bool) -> None:
     import os
 
     from pydantic import ValidationError
 
-    from bot.console import NO_REDIS, run_console
+    from bot.console import no_redis, run_console
+    from flows.i18n import t
     from flows.session import PersonKey
     from flows.storage import StoreUnavailableError, open_store
     from flows.storage.base import UnreadableRecordError
@@ -176,22 +228,19 @@ def console(
         raise _fail(f"--user {user!r}: use letters, digits, '.', '_' or '-' (max 64)") from exc
     url = os.environ.get("REDIS_URL") or None
     if resume and url is None:
-        raise _fail(f"--resume では再開できません。{NO_REDIS}")
+        raise _fail(t("cli.cannot_resume", why=no_redis()))
     store = open_store(url, session_ttl_seconds=30 * 86400)
     try:
         if resume and store.load(PersonKey(team="console", user=user)) is None:
-            typer.echo(f"再開できるインタビューはありません（{user}）。新しく始めます。")
+            typer.echo(t("cli.nothing_to_resume", user=user))
         raise typer.Exit(run_console(store, user, specialty, persistent=url is not None))
     except StoreUnavailableError as exc:
-        raise _fail(
-            f"Redis に接続できません（{exc.where}）。保存済みの回答は失われていません。"
-            "サーバーを起動するか REDIS_URL を確認してください。"
-        ) from exc
+        raise _fail(t("cli.redis_down_answers_kept", where=exc.where)) from exc
     except UnreadableRecordError as exc:
-        why = "新しい版で保存されたため" if exc.newer else "保存データが読み取れないため"
         raise _fail(
-            f"このインタビューは{why}、この版では続けられません（{exc.key}）。"
-            "保存されたデータはそのままです。"
+            t("cli.unreadable_newer", key=exc.key)
+            if exc.newer
+            else t("cli.unreadable_corrupt", key=exc.key)
         ) from exc
 
 
@@ -201,12 +250,19 @@ def migrate(
         bool, typer.Option("--dry-run", help="Count what would change; write nothing.")
     ] = False,
     prefix: Annotated[str, typer.Option(help="Key prefix (the Slack app's is itss).")] = "itss",
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Rewrite results stored by earlier releases in this release's format (REDIS_URL).
 
     Optional: every reader takes the older format, this makes it small (docs/storage.md)."""
+    with _speaking(lang):
+        _migrate(dry_run=dry_run, prefix=prefix)
+
+
+def _migrate(*, dry_run: bool, prefix: str) -> None:
     import os
 
+    from flows.i18n import t
     from flows.storage import StoreUnavailableError
     from flows.storage.redis_migrate import migrate as run_migration
     from flows.storage.redis_store import RedisStore
@@ -218,7 +274,7 @@ def migrate(
         store = RedisStore.from_url(url, prefix=prefix)
         report = run_migration(store, dry_run=dry_run)
     except StoreUnavailableError as exc:
-        raise _fail(f"Redis に接続できません（{exc.where}）。何も変更していません。") from exc
+        raise _fail(t("cli.redis_down_nothing_changed", where=exc.where)) from exc
     except ValueError as exc:
         raise _fail(f"{exc}") from exc
     would = "would " if dry_run else ""
@@ -240,46 +296,54 @@ def team_picture_command(
         str | None, typer.Option(help="Only this manager's reports (a user id); default: all.")
     ] = None,
     prefix: Annotated[str, typer.Option(help="Key prefix (the Slack app's is itss).")] = "itss",
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Draw the level distribution of a workspace's roster (or one manager's reports) from
     the results stored in REDIS_URL, as `/itss team` sends it, every count shown (an
     operator sees what an admin sees)."""
+    with _speaking(lang):
+        _team_picture(png, team, manager, prefix)
+
+
+def _team_picture(png: Path, team: str, manager: str | None, prefix: str) -> None:
     import os
 
     from bot.picture import picture_rows, team_picture
+    from flows.i18n import current, number, t, tn
     from flows.storage import StoreUnavailableError
     from flows.storage.redis_store import RedisStore
     from framework_data.loader import load_default
+    from framework_data.translate import localized
 
     url = os.environ.get("REDIS_URL")
     if not url:
-        raise _fail("REDIS_URL が設定されていません: 結果を読む Redis を指定してください。")
-    framework = load_default()
+        raise _fail(t("cli.no_redis_url"))
+    framework = localized(load_default(), current())
     try:
         store = RedisStore.from_url(url, prefix=prefix)
         roster = store.roster(team)
         members = sorted(m for m, ms in roster.items() if manager is None or manager in ms)
         summaries = store.summaries(team, members)
     except StoreUnavailableError as exc:
-        raise _fail(f"Redis に接続できません（{exc.where}）。") from exc
+        raise _fail(t("cli.redis_down", where=exc.where)) from exc
     except ValueError as exc:
         raise _fail(f"{exc}") from exc
     if not members:
-        raise _fail(f"ワークスペース {team} の名簿に{'その部下' if manager else '人'}がいません。")
+        raise _fail(t("cli.no_reports", team=team) if manager else t("cli.empty_roster", team=team))
     names = {s.id: s.name for s in framework.job_category.specialties}
-    scope = f"{manager} の部下" if manager else "全員"
+    scope = t("cli.scope_manager", manager=manager) if manager else t("team.scope.all")
     image = team_picture(
         picture_rows(summaries),
         names,
-        title=f"チームのレベル分布（{scope} {len(members)} 人）",
+        title=tn("team.picture_title", len(members), scope=scope),
         min_group=1,
         full_view=True,
     )
     try:
         png.write_bytes(image)
     except OSError as exc:
-        raise _fail(f"{png} に書き込めません: {exc.strerror}") from exc
-    typer.echo(f"{png}: {len(members)} 人、{len(image):,} バイト")
+        raise _fail(t("cli.cannot_write", path=png, error=exc.strerror)) from exc
+    typer.echo(tn("cli.picture_written", len(members), path=png, size=number(len(image))))
 
 
 @framework_app.command("validate")

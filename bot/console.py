@@ -1,4 +1,5 @@
-"""`itss-bot console`: the same interview engine in a terminal (rich)."""
+"""`itss-bot console`: the same interview engine in a terminal (rich), in the language of
+`--lang` (flows.i18n.using around the run; the framework in that language too)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from bot.terminal import print_plan, print_result
+from flows.i18n import DEFAULT, current, t, tn
 from flows.interview import Command, Interview, Outcome
 from flows.plan import development_plan
 from flows.results import result_of
@@ -20,17 +22,16 @@ from flows.storage.base import SessionStore
 from flows.text import has_foreign_digits
 from flows.views import QuestionView, ReviewView, View
 
-HELP = "b: 前の質問に戻る / q: 中断して終了（{after}） / s: 省略（省略可の質問のみ）"
-KEPT = "続きは --resume"
-NOT_KEPT = "REDIS_URL がないため回答は保存されません"
-NO_REDIS = (
-    "REDIS_URL が設定されていないため、回答はこのプロセスの中だけに置かれ、終了すると残りません。"
-    "REDIS_URL を設定すると、回答を保存して後で再開できます"
-    "（例: export REDIS_URL=redis://127.0.0.1:6379/0）。"
-)
 # After NFKC, 「，」 and full-width spaces are ASCII; 「、」 stays itself.
-NUMBER_SEPARATORS = re.compile(r"[,、\s]+")
-LABEL_SEPARATORS = re.compile(r"[,、]")
+NUMBER_SEPARATORS = re.compile(r"[,、\s]+")  # i18n: input
+LABEL_SEPARATORS = re.compile(r"[,、]")  # i18n: input
+NONE_TYPED = ("0", "なし", "該当なし")  # i18n: input
+
+
+def no_redis() -> str:
+    """Why answers are not kept without REDIS_URL, and how to keep them."""
+    return t("console.no_redis")
+
 
 Screen = tuple[InterviewSession, View | None]  # where the interview stands, what the engine showed
 
@@ -76,19 +77,24 @@ class ConsoleInterview:
             picked = [choices[int(p) - 1] for p in numbers]
             return picked if several else picked[0]
         if several:
-            if folded in ("0", "なし", "該当なし"):
+            if folded in NONE_TYPED:
                 return []
             return [p.strip() for p in LABEL_SEPARATORS.split(folded) if p.strip()]
         return text
 
     def _show_question(self, q: QuestionView) -> None:
-        serves = f"　観点: {'・'.join(q.serves)}" if q.serves else ""
+        serves = ""
+        if q.serves:
+            serves = t("console.serves", dimensions=t("console.joiner").join(q.serves))
         if q.fact.id == self.editing:
-            self.console.rule(f"回答の修正: {q.fact.label}{serves}")
+            self.console.rule(t("console.editing", fact=q.fact.label, serves=serves))
         else:
-            self.console.rule(f"質問 {q.number} / ≤{q.upper_bound}{serves}")
+            self.console.rule(
+                t("console.question", number=q.number, upper=q.upper_bound, serves=serves)
+            )
         for ev in q.evidence:
-            self.console.print(f"[dim]レベル{ev.level} {ev.dimension}: {ev.rule}[/dim]")
+            evidence = t("console.evidence", level=ev.level, dimension=ev.dimension, rule=ev.rule)
+            self.console.print(f"[dim]{evidence}[/dim]")
             self.console.print(f"[dim]  {ev.lead or ev.text}[/dim]", highlight=False)
             for item in ev.items:
                 self.console.print(f"[dim]    • {item}[/dim]", highlight=False)
@@ -96,18 +102,19 @@ class ConsoleInterview:
         if q.help:
             self.console.print(f"[dim]{q.help}[/dim]")
         for i, option in enumerate(q.options, 1):
-            detail = f"（{option.detail}）" if option.detail else ""
+            detail = t("console.option_detail", detail=option.detail) if option.detail else ""
             self.console.print(f"  {i}. {option.label}{detail}")
         for i, statement in enumerate(q.statements, 1):
             self.console.print(f"  {i}. {statement.label}")
         if q.fact.kind == "set" or q.statements:
-            self.console.print("  0. 当てはまるものはない    ※複数は「1,3」のように入力")
+            self.console.print(f"  0. {t('console.none_of_these')}")
         elif q.fact.kind == "bool":
-            self.console.print("  y: はい / n: いいえ")
+            self.console.print(f"  {t('console.yes_no')}")
         elif q.placeholder:
             self.console.print(f"  {q.placeholder}")
         if q.previous is not None:
-            self.console.print(f"[yellow]前回の回答: {q.previous}（Enter でそのまま）[/yellow]")
+            previous = t("console.previous", answer=q.previous)
+            self.console.print(f"[yellow]{previous}[/yellow]")
 
     def _report(self, outcome: Outcome) -> Screen:
         if not outcome.applied:
@@ -130,14 +137,18 @@ class ConsoleInterview:
             # The whole command: a store is shared by many people, so "the last user" is not
             # something the console could safely guess (issue 11).
             command = f"itss-bot console --resume --user {self.key.user}"
+            if current() != DEFAULT:
+                command += f" --lang {current()}"
             self.console.print(
-                f"中断しました。回答は保存されています。`{command}` で再開できます。",
+                t("console.paused", command=command),
                 markup=False,
                 highlight=False,
                 soft_wrap=True,  # a command to copy, never folded
             )
         else:
-            self.console.print("中断しました。" + NO_REDIS, highlight=False, soft_wrap=True)
+            self.console.print(
+                t("console.paused_unsaved", why=no_redis()), highlight=False, soft_wrap=True
+            )
 
     def run(self, specialty: str | None) -> int:
         if specialty:
@@ -145,11 +156,9 @@ class ConsoleInterview:
         started = self.service.start(self.key, specialty)
         session, view = self._report(started.outcome)
         if started.resumed:
-            self.console.print(
-                f"進行中のインタビューを再開します（{len(session.answers)} 件回答済み）。"
-            )
-        after = KEPT if self.persistent else NOT_KEPT
-        self.console.print(f"[dim]{HELP.format(after=after)}[/dim]")
+            self.console.print(tn("console.resumed", len(session.answers)))
+        after = t("console.kept") if self.persistent else t("console.not_kept")
+        self.console.print(f"[dim]{t('console.keys', after=after)}[/dim]")
         while True:
             nxt: Screen | None
             if session.state is Phase.CHOOSING_SPECIALTY:
@@ -170,10 +179,10 @@ class ConsoleInterview:
 
     def _choose(self, session: InterviewSession) -> Screen | None:
         specialties = self.framework.job_category.specialties
-        self.console.rule("専門分野の選択")
+        self.console.rule(t("console.choose_specialty"))
         for i, sp in enumerate(specialties, 1):
             self.console.print(f"  {i}. {sp.name} — {sp.description}")
-        text = self._read("番号を入力 >")
+        text = self._read(t("console.number_prompt"))
         if text is None or text == "q":
             self._pause(session)
             return None
@@ -185,7 +194,7 @@ class ConsoleInterview:
 
     def _ask(self, session: InterviewSession, q: QuestionView) -> Screen | None:
         self._show_question(q)
-        text = self._read("（s: 省略できます）>" if q.can_skip else ">")
+        text = self._read(t("console.skip_prompt") if q.can_skip else ">")
         if text is None or text == "q":
             self._pause(session)
             return None
@@ -202,16 +211,17 @@ class ConsoleInterview:
 
     def _review(self, session: InterviewSession, r: ReviewView) -> Screen | None:
         lines, preview = r.answers, r.preview
-        self.console.rule("回答の確認")
+        self.console.rule(t("console.review"))
         self.editing = None
         for i, line in enumerate(lines, 1):
             self.console.print(f"  {i}. {line.fact.label}: {line.shown}")
         for dim, note in self._notes(session.notes):
-            self.console.print(f"  根拠メモ（{dim}）: {note}", markup=False, highlight=False)
-        self.console.print(f"判定（見込み）: {preview.specialty_name} {preview.level_name}")
+            noted = t("console.note", dimension=dim, note=note)
+            self.console.print(f"  {noted}", markup=False, highlight=False)
         self.console.print(
-            "[dim]Enter: 確定 / 番号: その回答を修正 / m: 根拠メモを追加 / b: 戻る / q: 中断[/dim]"
+            t("console.preview", specialty=preview.specialty_name, level=preview.level_name)
         )
+        self.console.print(f"[dim]{t('console.review_keys')}[/dim]")
         text = self._read(">")
         if text is None or text == "q":
             self._pause(session)
@@ -224,7 +234,7 @@ class ConsoleInterview:
         if text == "m":
             return self._note(session, r)
         if text not in ("", "ok", "y"):
-            self.console.print("[red]Enter で確定、番号で修正、m でメモ、q で中断です。[/red]")
+            self.console.print(f"[red]{t('console.review_unknown')}[/red]")
             return session, r
         outcome = self.service.act(self.key, Command(action="confirm", step=session.step))
         if outcome.record is None:
@@ -232,16 +242,17 @@ class ConsoleInterview:
         result = result_of(outcome.record, self.framework)
         print_result(self.console, result)
         for dim, note in self._notes(outcome.record.notes):
-            self.console.print(f"根拠メモ（{dim}）: {note}", markup=False, highlight=False)
+            noted = t("console.note", dimension=dim, note=note)
+            self.console.print(noted, markup=False, highlight=False)
         print_plan(self.console, development_plan(self.framework, result))
-        source = f"判定フレームワーク: {result.framework_source}"
+        source = t("console.source", source=result.framework_source)
         if self.framework.source.note:
             source += f"\n{self.framework.source.note}"
         self.console.print(Panel(source))
         return None
 
     def _notes(self, notes: dict[str, str]) -> list[tuple[str, str]]:
-        """The notes by the dimension's Japanese name, in the framework's order."""
+        """The notes by the dimension's name, in the framework's order."""
         dims = self.framework.job_category.dimensions
         return [(d.name, notes[d.id]) for d in dims if d.id in notes]
 
@@ -249,11 +260,11 @@ class ConsoleInterview:
         dims = self.framework.job_category.dimensions
         for i, dim in enumerate(dims, 1):
             self.console.print(f"  {i}. {dim.name}")
-        pick = self._read("観点の番号 >")
+        pick = self._read(t("console.dimension_prompt"))
         if pick is None or not pick.isdigit() or not 1 <= int(pick) <= len(dims):
-            self.console.print("[red]観点の番号を入力してください。[/red]")
+            self.console.print(f"[red]{t('console.dimension_unknown')}[/red]")
             return session, r
-        text = self._read("プロジェクト名・期間・役割など >")
+        text = self._read(t("console.note_prompt"))
         return self._send(session, action="note", dimension=dims[int(pick) - 1].id, text=text or "")
 
 
@@ -265,10 +276,13 @@ def run_console(
     *,
     persistent: bool = True,
 ) -> int:
+    """The interview of `user` in the terminal, in the current language (flows.i18n)."""
     from framework_data.loader import load_default
+    from framework_data.translate import localized
 
+    framework = localized(load_default(), current())
     service = InterviewService(
-        Interview(load_default()), store, lambda: datetime.now(UTC), lambda: uuid.uuid4().hex
+        Interview(framework), store, lambda: datetime.now(UTC), lambda: uuid.uuid4().hex
     )
     key = PersonKey(team="console", user=user)
     return ConsoleInterview(service, key, console or Console(), persistent=persistent).run(

@@ -11,11 +11,17 @@ from bot.blocks.history import history_messages
 from bot.context import BotContext
 from bot.people import NotAUser, user_id
 from flows.audit import AuditAction, append_or_log, event
+from flows.i18n import t, tn
 from flows.session import PersonKey
 from flows.signoff import may_see_history
 
-DENIED = "他の人の履歴を見られるのは、その人のマネージャー（名簿）と管理者だけです。"
-USAGE = "使い方: `/itss history`（自分の履歴）、`/itss history @メンバー`（マネージャー・管理者）"
+
+def __getattr__(name: str) -> str:
+    """`DENIED`: the refusal in the reader's language, read when it is used (tests compare
+    replies with it)."""
+    if name == "DENIED":
+        return t("history.denied")
+    raise AttributeError(name)
 
 
 def history_command(
@@ -31,14 +37,14 @@ def history_command(
         try:
             user = user_id(wanted)  # a mention or an id only: no name is looked up
         except NotAUser as exc:
-            respond(text=f"{exc}\n{USAGE}", response_type="ephemeral")
+            respond(text=f"{exc}\n{t('history.usage')}", response_type="ephemeral")
             return
     person = PersonKey(team=key.team, user=user)
     managers = ctx.store.managers_of(key.team, user) if user != key.user else []
     if not may_see_history(
         person, key, managers, lambda: ctx.is_admin(key.user, key.team, enterprise)
     ):
-        respond(text=DENIED, response_type="ephemeral")
+        respond(text=t("history.denied"), response_type="ephemeral")
         return
     records = ctx.store.history(person)
     reviews = ctx.store.reviews(person)
@@ -58,6 +64,4 @@ def history_command(
         framework_version=ctx.framework.version,
     )
     for blocks in pages:
-        respond(
-            blocks=blocks, text=f"ITSS 診断の履歴（{len(records)} 件）", response_type="ephemeral"
-        )
+        respond(blocks=blocks, text=tn("history.title", len(records)), response_type="ephemeral")

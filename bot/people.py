@@ -16,13 +16,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import echo
+from flows.i18n import t, tn
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]+)$")
 PLAIN_NAME = re.compile(r"^@([^\s<>@|]+(?:[ \u3000][^\s<>@|]+)*)$")
 
 
 class NotAUser(ValueError):
-    """A token that names nobody (or several people); the message is the Japanese reply."""
+    """A token that names nobody (or several people); the message is the reply, in the
+    reader's language."""
 
 
 def member_of(user: Mapping[str, Any], team: str, enterprise: str | None = None) -> bool:
@@ -77,32 +79,24 @@ class Directory:
                         if name:
                             by_name.setdefault(_key(name), set()).add(member["id"])
         except SlackApiError as exc:
-            raise NotAUser(
-                "Slack からユーザー一覧を読めなかったため、@名前 を確認できませんでした"
-                f"（{exc.response.get('error')}）。@メンション か ユーザーID で指定してください。"
-            ) from exc
+            raise NotAUser(t("people.directory_failed", error=exc.response.get("error"))) from exc
         return by_name
 
 
 def user_id(token: str, directory: Directory | None = None) -> str:
-    """The user id a token names; raises NotAUser with the reason in Japanese. Without a
+    """The user id a token names; raises NotAUser with the reason. Without a
     `directory`, a plain `@name` cannot be looked up and is refused."""
     token = token.strip()
     if match := MENTION.match(token):
         return match.group(1) or match.group(2)
     name = PLAIN_NAME.match(token)
     if name is None:
-        raise NotAUser(f"「{echo(token)}」はユーザーではありません（@メンション か ユーザーID）")
+        raise NotAUser(t("people.not_a_user", token=echo(token)))
     found = directory.find(name.group(1)) if directory is not None else set()
     if not found:
-        raise NotAUser(
-            f"「{echo(token)}」というユーザーが見つかりません（@メンション か ユーザーID で指定してください）"
-        )
+        raise NotAUser(t("people.not_found", token=echo(token)))
     if len(found) > 1:
-        who = "、".join(f"<@{u}>" for u in sorted(found))
-        raise NotAUser(
-            f"「{echo(token)}」に当てはまるユーザーが {len(found)} 人います（{who}）。"
-            "@メンション か ユーザーID で指定してください"
-        )
+        who = t("admin.separator").join(f"<@{u}>" for u in sorted(found))
+        raise NotAUser(tn("people.ambiguous", len(found), token=echo(token), who=who))
     (only,) = found
     return only

@@ -14,16 +14,10 @@ from bot.blocks.common import echo, paginate, split_sections
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
 from bot.people import MENTION, Directory, NotAUser, user_id
+from flows.i18n import t, tn
 from flows.session import PersonKey
 from framework_data.loader import load_default
 
-USAGE = (
-    "使い方（管理者のみ）:\n"
-    "`/itss roster set @メンバー @マネージャー [@マネージャー2 …] [専門分野]`\n"
-    "`/itss roster remove @メンバー`\n"
-    "`/itss roster show`\n"
-    "`/itss roster import` の後に改行して `メンバー,マネージャー[,専門分野]` の行を貼り付け"
-)
 MAX_PROBLEMS_SHOWN = 30
 LINES_PER_MESSAGE = 400
 MAX_RESPONSES = 5
@@ -53,10 +47,7 @@ def _specialty(cell: str, resolve: Resolve) -> str:
     """The id of the specialty `cell` names; RosterError naming the cell when none."""
     found = resolve(cell)
     if found is None:
-        raise RosterError(
-            f"専門分野「{echo(cell)}」が分かりません（SO / NO / CS、システムオペレーション、"
-            "ネットワークオペレーション、カスタマサポートなど）"
-        )
+        raise RosterError(t("roster.unknown_specialty", cell=echo(cell)))
     return found
 
 
@@ -71,22 +62,21 @@ def parse_rows(text: str, directory: Directory | None, resolve: Resolve) -> Rost
             continue
         cells = [c.strip() for c in line.split(",")]
         if len(cells) not in (2, 3) or not all(cells[:2]):
-            problems.append(
-                f"{number} 行目: `メンバー,マネージャー[,専門分野]` の形式ではありません"
-            )
+            problems.append(t("roster.bad_line", line=number))
             continue
         try:
             member, manager = user_id(cells[0], directory), user_id(cells[1], directory)
             specialty = _specialty(cells[2], resolve) if len(cells) == 3 and cells[2] else ""
         except (NotAUser, RosterError) as exc:
-            problems.append(f"{number} 行目: {exc}")
+            problems.append(t("roster.line_problem", line=number, problem=str(exc)))
             continue
         if member == manager:
-            problems.append(f"{number} 行目: 自分自身をマネージャーにはできません")
+            problems.append(t("roster.line_problem", line=number, problem=t("roster.own_manager")))
             continue
         before = rows.specialties.get(member, "")
         if specialty and before and specialty != before:
-            problems.append(f"{number} 行目: 同じメンバーに別の専門分野が指定されています")
+            conflict = t("roster.specialty_conflict")
+            problems.append(t("roster.line_problem", line=number, problem=conflict))
             continue
         rows.specialties[member] = specialty or before
         managers = rows.managers.setdefault(member, [])
@@ -95,12 +85,10 @@ def parse_rows(text: str, directory: Directory | None, resolve: Resolve) -> Rost
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         if len(problems) > len(shown):
-            shown.append(f"…ほか {len(problems) - len(shown)} 行")
-        raise RosterError("取り込みませんでした（1 行も反映していません）:\n" + "\n".join(shown))
+            shown.append(tn("roster.more_problems", len(problems) - len(shown)))
+        raise RosterError(t("roster.not_imported", problems="\n".join(shown)))
     if not rows.managers:
-        raise RosterError(
-            "取り込む行がありません。`/itss roster import` の後に `メンバー,マネージャー` の行を貼り付けてください。"
-        )
+        raise RosterError(t("roster.nothing_to_import"))
     return rows
 
 
@@ -124,7 +112,9 @@ def _user_ids(tokens: list[str], directory: Directory) -> list[str]:
 
 def _line(member: str, managers: list[str], specialty: str, names: Mapping[str, str]) -> str:
     line = f"<@{member}> → {' '.join(f'<@{x}>' for x in managers)}"
-    return f"{line}（{names.get(specialty, specialty)}）" if specialty else line
+    if not specialty:
+        return line
+    return t("roster.line_specialty", line=line, specialty=names.get(specialty, specialty))
 
 
 def show_roster(
@@ -140,7 +130,7 @@ def show_roster(
     messages = [page for chunk in chunks for page in paginate(split_sections(chunk))]
     if len(messages) <= MAX_RESPONSES:
         for blocks in messages:
-            respond(blocks=blocks, text=f"名簿（{len(roster)} 人）")
+            respond(blocks=blocks, text=tn("roster.title", len(roster)))
         return
     pairs = [[m, x, presets.get(m, "")] for m, managers in members for x in managers]
     try:
@@ -148,23 +138,13 @@ def show_roster(
             channel=ctx.dm_channel(key.user),
             content=to_csv(["# member", "manager", "specialty"], pairs),
             filename="itss-roster.csv",
-            title=f"名簿（{len(roster)} 人、CSV）",
+            title=tn("roster.csv_title", len(roster)),
         )
     except SlackApiError as exc:
         log.warning("roster CSV upload failed: %s", exc.response.get("error"))
-        respond(
-            text=f"名簿（{len(roster)} 人）は長いため CSV で送ろうとしましたが、送れませんでした。"
-            "しばらくしてからもう一度お試しください。",
-            response_type="ephemeral",
-        )
+        respond(text=tn("roster.csv_failed", len(roster)), response_type="ephemeral")
         return
-    respond(
-        text=(
-            f"名簿（{len(roster)} 人）は長いため、ここには表示せず CSV ファイル"
-            f"（{len(pairs)} 行、`/itss roster import` でそのまま取り込めます）を DM に送りました。"
-        ),
-        response_type="ephemeral",
-    )
+    respond(text=tn("roster.csv_sent", len(roster), rows=len(pairs)), response_type="ephemeral")
 
 
 @dataclass(frozen=True)
@@ -186,7 +166,7 @@ def set_managers(req: RosterRequest) -> None:
     """`set @member @manager… [specialty]`: the member's whole row (no specialty: none)."""
     tokens = req.rest.split()
     if len(tokens) < 2:
-        raise RosterError(USAGE)
+        raise RosterError(t("roster.usage"))
     # the member and a manager, more managers, then what names no one: the specialty
     people = next((i for i, t in enumerate(tokens) if i >= 2 and not _is_person(t)), len(tokens))
     written = " ".join(tokens[people:])  # what follows the people: 「Help Desk」 too
@@ -194,33 +174,31 @@ def set_managers(req: RosterRequest) -> None:
     tokens = tokens[:people]
     member, *managers = _user_ids(tokens, req.directory)
     if member in managers:
-        raise RosterError("自分自身をマネージャーにはできません")
+        raise RosterError(t("roster.own_manager"))
     req.ctx.store.set_managers(req.key.team, {member: managers}, {member: specialty})
     changed_roster(req.ctx, req.key, {member: managers})
     preset = (
-        f"専門分野は {req.ctx.framework.specialty(specialty).name}（キャンペーンの招待で選択済み）"
+        t("roster.preset", specialty=req.ctx.framework.specialty(specialty).name)
         if specialty
-        else "専門分野の指定はありません（インタビューの最初に本人が選びます）"
+        else t("roster.no_preset")
     )
-    req.respond(
-        text=f"<@{member}> のマネージャーを {' '.join(f'<@{m}>' for m in managers)} に設定しました。"
-        f"{preset}。"
-    )
+    shown = " ".join(f"<@{m}>" for m in managers)
+    req.respond(text=t("roster.set", member=member, managers=shown, preset=preset))
 
 
 def remove_member(req: RosterRequest) -> None:
     member = user_id(req.rest, req.directory) if req.rest.strip() else ""
     if not member:
-        raise RosterError(USAGE)
+        raise RosterError(t("roster.usage"))
     req.ctx.store.set_managers(req.key.team, {member: []})
     changed_roster(req.ctx, req.key, {member: []})
-    req.respond(text=f"<@{member}> を名簿から外しました。")
+    req.respond(text=t("roster.removed", member=member))
 
 
 def show(req: RosterRequest) -> None:
     roster = req.ctx.store.roster(req.key.team)
     if not roster:
-        req.respond(text="名簿は空です。")
+        req.respond(text=t("roster.empty"))
         return
     show_roster(req.ctx, req.key, roster, req.respond)
 
@@ -231,8 +209,9 @@ def import_lines(req: RosterRequest) -> None:
     changed_roster(req.ctx, req.key, rows.managers)
     preset = sum(1 for s in rows.specialties.values() if s)
     req.respond(
-        text=f"{len(rows.managers)} 人分の名簿を取り込みました"
-        + (f"（うち {preset} 人は専門分野つき）。" if preset else "。")
+        text=tn("roster.imported_presets", len(rows.managers), presets=preset)
+        if preset
+        else tn("roster.imported", len(rows.managers))
     )
 
 
@@ -254,14 +233,14 @@ def roster_command(
     """`/itss roster <text>` for an admin; anyone else, and any mistake, gets a reply that
     says why, and the roster stays as it was."""
     if not ctx.is_admin(key.user, key.team, enterprise):
-        respond(text="名簿の変更・表示は管理者のみが行えます。", response_type="ephemeral")
+        respond(text=t("roster.denied"), response_type="ephemeral")
         return
     match = _SUBCOMMAND.match(text.lstrip())
     sub, rest = (match.group(1), match.group(2)) if match else ("", "")
     subcommand = ROSTER_SUBCOMMANDS.get(sub.casefold())
     try:
         if subcommand is None:
-            raise RosterError(USAGE)
+            raise RosterError(t("roster.usage"))
         subcommand(
             RosterRequest(ctx, key, rest, Directory(ctx.client, key.team, enterprise), respond)
         )

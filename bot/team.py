@@ -9,20 +9,32 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.audit import accessed_team
-from bot.blocks.team import TeamRow, team_messages
+from bot.blocks.team import TeamRow, status_label, team_messages
 from bot.context import BotContext, log
 from bot.csv_export import to_csv
 from bot.people import Directory, NotAUser, user_id
 from bot.picture import picture_rows, team_picture
+from flows.i18n import t, t_of, tn
 from flows.review import trend
 from flows.session import PersonKey
 from flows.storage.base import MemberSummary
 
-UNREADABLE_ROW = "読み取れないデータ（新しい版で保存された可能性）"
+# A sign-off's status → the member's status in the summary (bot.blocks.team.STATUSES).
+SIGN_OFF = {
+    "pending": "pending",
+    "returned": "returned",
+    "approved": "confirmed",
+    "modified": "confirmed",
+}
+NOT_CONFIRMED = ("pending", "returned")  # the confirmed column says why there is no level
 
 
-SIGN_OFF = {"pending": "承認待ち", "returned": "差し戻し", "approved": "確定", "modified": "確定"}
-CONFIRMED = {"pending": "未承認", "returned": "差し戻し中"}
+def __getattr__(name: str) -> str:
+    """`DENIED`: the refusal in the reader's language, read when it is used (tests compare
+    replies with it)."""
+    if name == "DENIED":
+        return t("team.denied")
+    raise AttributeError(name)
 
 
 def team_rows(
@@ -35,17 +47,27 @@ def team_rows(
     rows = []
     for user, member in sorted(summaries.items()):
         if member.unreadable:
-            rows.append(TeamRow(user, "-", "-", "-", UNREADABLE_ROW, "-"))
+            rows.append(TeamRow(user, "-", "-", "-", t("team.unreadable"), "-"))
             continue
         latest = member.latest
         review = member.review
-        status = "回答中" if member.in_progress else "完了" if latest is not None else "未着手"
+        status = (
+            "in_progress"
+            if member.in_progress
+            else "completed"
+            if latest is not None
+            else "not_started"
+        )
         if latest is not None:
-            confirmed, trend_mark = "自己評価のみ", ""
+            confirmed, trend_mark = t("team.confirmed.self_only"), ""
             if review is not None:
                 if not member.in_progress:
                     status = SIGN_OFF[review.status]
-                confirmed = CONFIRMED.get(review.status) or str(review.confirmed_level)
+                confirmed = (
+                    t_of("team.confirmed", review.status)
+                    if review.status in NOT_CONFIRMED
+                    else str(review.confirmed_level)
+                )
                 trend_mark = trend(review.level_of_record, review.previous_level)
             rows.append(
                 TeamRow(
@@ -53,7 +75,7 @@ def team_rows(
                     _specialty_name(ctx, latest.specialty),
                     str(latest.level),
                     latest.completed_at.strftime("%Y-%m-%d"),
-                    status,
+                    status_label(status),
                     str(latest.missing),
                     confirmed,
                     trend_mark,
@@ -63,7 +85,7 @@ def team_rows(
         else:
             specialty = member.specialty_in_progress
             name = _specialty_name(ctx, specialty) if specialty else "-"
-            rows.append(TeamRow(user, name, "-", "-", status, "-"))
+            rows.append(TeamRow(user, name, "-", "-", status_label(status), "-"))
     return rows
 
 
@@ -133,13 +155,6 @@ def team_csv(rows: list[TeamRow], names: dict[str, str]) -> str:
     )
 
 
-USAGE = (
-    "使い方: `/itss team`（あなたの部下）、`/itss team all`（管理者: 全員）、"
-    "`/itss team @マネージャー`（管理者: そのマネージャーの部下）"
-)
-DENIED = "`/itss team all` と `/itss team @マネージャー` は管理者のみが使えます。"
-
-
 def _names(token: str, user: str) -> bool:
     """Whether `token` is a mention or id of `user` themself."""
     try:
@@ -161,13 +176,13 @@ def send_team_summary(
     if wanted and not _names(wanted, key.user):
         # Checked before any name is looked up: a denial says nothing about who exists.
         if not ctx.is_admin(key.user, key.team, enterprise):
-            _reply(ctx, key, respond, DENIED)
+            _reply(ctx, key, respond, t("team.denied"))
             return
         if not everyone:
             try:
                 manager = user_id(wanted, Directory(ctx.client, key.team, enterprise))
             except NotAUser as exc:
-                _reply(ctx, key, respond, f"{exc}\n{USAGE}")
+                _reply(ctx, key, respond, f"{exc}\n{t('team.usage')}")
                 return
     roster = ctx.store.roster(key.team)
     members = sorted(roster) if everyone else sorted(m for m, ms in roster.items() if manager in ms)
@@ -176,9 +191,9 @@ def send_team_summary(
             ctx,
             key,
             respond,
-            "名簿にあなたの部下が登録されていません。管理者に `/itss roster set` を依頼してください。"
+            t("team.no_reports")
             if manager == key.user
-            else f"名簿に <@{manager}> さんの部下は登録されていません。",
+            else t("team.no_reports_of", manager=manager),
         )
         return
     names = {c.id: c.name for c in ctx.store.campaigns(key.team)}
@@ -189,35 +204,35 @@ def send_team_summary(
     channel = ctx.dm_channel(key.user)
     for blocks in team_messages(rows):
         ctx.client.chat_postMessage(
-            channel=channel, blocks=blocks, text=f"チームの診断状況（{len(rows)} 人）"
+            channel=channel, blocks=blocks, text=tn("team.title", len(rows))
         )
     title = (
-        "全員"
+        t("team.scope.all")
         if everyone
-        else "あなたの部下"
+        else t("team.scope.own")
         if manager == key.user
-        else f"<@{manager}> さんの部下"
+        else t("team.scope.manager", manager=manager)
     )
     picture = team_picture(
         picture_rows(summaries),
         {s.id: s.name for s in ctx.framework.job_category.specialties},
-        title=f"チームのレベル分布（{title} {len(rows)} 人）",
+        title=tn("team.picture_title", len(rows), scope=title),
         min_group=ctx.settings.aggregate_min_group,
         full_view=everyone or ctx.is_admin(key.user, key.team, enterprise),
     )
     ctx.client.files_upload_v2(  # both files in one upload: one message in the DM
         channel=channel,
         file_uploads=[  # the picture first: it is what a manager looks at
-            {"content": picture, "filename": "itss-team.png", "title": "レベル分布（PNG）"},
+            {"content": picture, "filename": "itss-team.png", "title": t("team.png_title")},
             {
                 "content": team_csv(rows, user_names(ctx, {r.user for r in rows})),
                 "filename": "itss-team.csv",
-                "title": "チームの診断状況（CSV）",
+                "title": t("team.csv_title"),
             },
         ],
     )
     if respond is not None:
-        respond(text="チームの診断状況を DM に送りました。", response_type="ephemeral")
+        respond(text=t("team.sent"), response_type="ephemeral")
 
 
 def _reply(ctx: BotContext, key: PersonKey, respond: Callable[..., Any] | None, text: str) -> None:

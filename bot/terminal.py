@@ -6,7 +6,7 @@ from rich.cells import chop_cells
 from rich.console import Console
 from rich.table import Table
 
-from flows.explain import NOT_ASKED_HEADING, TOP_LEVEL
+from flows.i18n import t, tn
 from flows.inference import MissingEvidence, Result
 from flows.plan import Plan, checklist
 from flows.rules import Status
@@ -16,8 +16,8 @@ MARKS = {status.value: mark for status, mark in MARK.items()}
 
 
 def _where(m: MissingEvidence, next_level: int | None) -> str:
-    names = "・".join(m.names)
-    return names if m.level == next_level else f"レベル {m.level} {names}"
+    names = t("console.joiner").join(m.names)
+    return names if m.level == next_level else t("terminal.at_level", level=m.level, names=names)
 
 
 def _reasons(console: Console, result: Result, level: int, title: str) -> None:
@@ -33,37 +33,39 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
     who = f"{person} — " if person else ""
     console.print(f"[bold]{who}{result.specialty_name}: {result.level_name}[/bold]")
     if not result.decided:
-        console.print(
-            f"  未回答の項目次第でレベル {result.max_possible_level} まで上がる可能性があります"
-            f"（未回答: {len(result.unknown_facts)} 項目）"
+        undecided = tn(
+            "terminal.undecided", len(result.unknown_facts), level=result.max_possible_level
         )
+        console.print(f"  {undecided}")
     if result.level >= 1:
-        _reasons(console, result, result.level, f"レベル {result.level} の判定理由")
+        _reasons(console, result, result.level, t("terminal.reasons", level=result.level))
     if result.next_level is None:
-        console.print(f"  {TOP_LEVEL}")
+        console.print(f"  {t('terminal.top_level')}")
         return
     verdict = result.level_verdict(result.next_level)
     if verdict is not None:
-        table = Table(title=f"レベル {result.next_level} の達成度指標", show_lines=True)
-        table.add_column("観点", no_wrap=True)
-        table.add_column("判定", no_wrap=True)
-        table.add_column("基準", overflow="fold")
+        title = t("terminal.indicators", level=result.next_level)
+        table = Table(title=title, show_lines=True)
+        table.add_column(t("terminal.column.dimension"), no_wrap=True)
+        table.add_column(t("terminal.column.verdict"), no_wrap=True)
+        table.add_column(t("terminal.column.indicator"), overflow="fold")
         for dim in verdict.dimensions:
             table.add_row(dim.name, MARK[dim.status], dim.text)
         console.print(table)
-    _reasons(console, result, result.next_level, f"レベル {result.next_level} の判定理由")
+    _reasons(console, result, result.next_level, t("terminal.reasons", level=result.next_level))
     shown = result.missing_with(Status.UNMET, Status.UNKNOWN)
     if shown:
-        console.print(f"[bold]レベル {result.next_level} に向けて不足している根拠[/bold]")
+        console.print(f"[bold]{t('terminal.missing', level=result.next_level)}[/bold]")
         for m in shown:
             where = _where(m, result.next_level)
             console.print(
                 f"  {MARK[m.status]} {where}: {m.rule_text}", highlight=False, soft_wrap=True
             )
-            console.print(f"      回答 → {m.answer}", style="dim", highlight=False, soft_wrap=True)
+            answer = t("terminal.answer", answer=m.answer)
+            console.print(f"      {answer}", style="dim", highlight=False, soft_wrap=True)
     unasked = result.missing_with(Status.NOT_ASKED)
     if unasked:
-        console.print(f"[bold]{NOT_ASKED_HEADING}[/bold]")
+        console.print(f"[bold]{t('terminal.not_asked')}[/bold]")
         for m in unasked:
             where = _where(m, result.next_level)
             console.print(
@@ -81,20 +83,21 @@ def _line(console: Console, text: str, indent: int = 0, style: str = "") -> None
 def print_plan(console: Console, plan: Plan) -> None:
     """The development plan (flows.plan): evidence to gather, then each スキル熟達度 and its
     知識項目 as a checklist."""
-    title = "維持するスキル" if plan.sustain else f"レベル {plan.level} に向けた育成計画"
+    title = t("terminal.sustain") if plan.sustain else t("terminal.plan", level=plan.level)
     console.rule(f"[bold]{title}[/bold]")
     _line(console, plan.summary)
     if plan.evidence:
-        _line(console, "集める根拠", style="bold")
+        _line(console, t("terminal.evidence"), style="bold")
         for e in plan.evidence:
-            mark = MARKS.get(e.status, "・")
+            mark = MARKS.get(e.status, t("terminal.bullet"))
             _line(console, f"{mark} {e.dimension_name}: {e.rule}", 2)
             _line(console, f"→ {e.evidence}", 6, style="dim")
     for item in plan.items:
-        _line(console, f"{item.skill_name}（レベル {item.level} のスキル熟達度）", style="bold")
+        skill = t("terminal.proficiency", skill=item.skill_name, level=item.level)
+        _line(console, skill, style="bold")
         _line(console, item.text, 2)
         if item.knowledge:
-            _line(console, "知識項目:", 2)
+            _line(console, t("terminal.knowledge"), 2)
         for text, sub in checklist(item.knowledge):
             _line(console, f"☐ {text}", 4)
             for child in sub:

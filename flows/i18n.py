@@ -137,9 +137,19 @@ def t(key: str, /, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+class _Count(int):
+    """A count as ``{n}`` shows it: as the reader writes numbers (``1,000``), or by the
+    message's own format spec: ``{n:d}`` is ``1000``, for the Japanese screens that have
+    always written counts without separators (「5000 人」)."""
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec) if spec else number(int(self))
+
+
 def tn(key: str, n: int, /, **params: object) -> str:
-    """The plural form of `key` for the count `n` (``{n}`` is filled in, as a number)."""
-    return _lookup(key, n).format(n=number(n), **params)
+    """The plural form of `key` for the count `n` (``{n}`` is filled in, as a number;
+    ``{n:d}`` without separators)."""
+    return _lookup(key, n).format(n=_Count(n), **params)
 
 
 def t_of(family: str, member: str, /, **params: object) -> str:

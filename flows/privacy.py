@@ -14,11 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flows.i18n import t, tn
+
 DEFAULT_MIN_GROUP = 3
 
 
 def hidden_label(min_group: int) -> str:
-    return f"非表示（{min_group} 人未満）"
+    """「非表示（3 人未満）」, in the reader's language."""
+    return t("privacy.hidden", min_group=min_group)
 
 
 @dataclass(frozen=True)
@@ -57,4 +60,4 @@ def visible_counts(
 
 def shown(count: GroupCount, min_group: int) -> str:
     """「4 人」 or 「非表示（3 人未満）」."""
-    return hidden_label(min_group) if count.count is None else f"{count.count} 人"
+    return hidden_label(min_group) if count.count is None else tn("privacy.people", count.count)

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from bot.blocks.common import Block, context, divider, echo, header, paginate, split_sections
 from flows.audit import AuditAction, AuditEvent, detail_text
+from flows.i18n import t, t_of, tn
 
-ACTION_LABELS: dict[AuditAction, str] = {
-    AuditAction.ROSTER_CHANGED: "名簿の変更",
-    AuditAction.DATA_ERASED: "データの削除",
-    AuditAction.TEAM_SUMMARY: "チーム状況の表示",
-    AuditAction.TEAM_CSV: "チーム状況の CSV",
-    AuditAction.RESULT_SUBMITTED: "診断結果の提出",
-    AuditAction.RESULT_APPROVED: "承認",
-    AuditAction.RESULT_RETURNED: "差し戻し",
-    AuditAction.RESULT_MODIFIED: "修正",
-    AuditAction.ADMIN_ACTED_FOR: "管理者による代理",
-    AuditAction.CAMPAIGN_STARTED: "キャンペーン開始",
-    AuditAction.CAMPAIGN_CLOSED: "キャンペーン終了",
-    AuditAction.AUDIT_VIEWED: "監査ログの表示",
-    AuditAction.AUDIT_CSV: "監査ログの CSV",
-    AuditAction.HISTORY_VIEWED: "履歴の表示",
-}
+
+class _ActionLabels(Mapping[AuditAction, str]):
+    """Every action's name (名簿の変更, 承認, …), in the language of whoever reads it now."""
+
+    def __getitem__(self, action: AuditAction) -> str:
+        return t_of("audit.action", AuditAction(action).value)
+
+    def __iter__(self) -> Iterator[AuditAction]:
+        return iter(AuditAction)
+
+    def __len__(self) -> int:
+        return len(AuditAction)
+
+
+ACTION_LABELS: Mapping[AuditAction, str] = _ActionLabels()
 MAX_DETAIL_SHOWN = 300  # characters of the detail on one line
 
 
@@ -35,9 +35,9 @@ def when(event: AuditEvent) -> str:
 def audit_line(event: AuditEvent) -> str:
     parts = [when(event), ACTION_LABELS[event.action], f"<@{event.actor}>"]
     if event.subject is not None and event.subject != event.actor:
-        parts.append(f"対象 <@{event.subject}>")
+        parts.append(t("audit.subject", user=event.subject))
     if event.campaign:
-        parts.append(f"キャンペーン「{echo(event.campaign)}」")
+        parts.append(t("audit.campaign", campaign=echo(event.campaign)))
     if event.detail:
         parts.append(echo(detail_text(event.detail), MAX_DETAIL_SHOWN))
     return " | ".join(parts)
@@ -46,10 +46,8 @@ def audit_line(event: AuditEvent) -> str:
 def audit_messages(events: Sequence[AuditEvent]) -> list[list[Block]]:
     """The events (newest first) in messages within Slack's block and text limits."""
     blocks: list[Block] = [
-        header(f"監査ログ（最新 {len(events)} 件）"),
-        context(
-            "新しい順。保存期間内のすべての記録は `/itss audit csv` で CSV として受け取れます。"
-        ),
+        header(tn("audit.title", len(events))),
+        context(t("audit.newest_first")),
         divider(),
         *split_sections([audit_line(e) for e in events]),
     ]

@@ -7,18 +7,18 @@ from collections.abc import Mapping, Sequence
 
 from bot.blocks.common import Block, context, header, paginate, split_sections
 from flows.explain import level_name
+from flows.i18n import day, t, t_of, tn
 from flows.review import Review
 from flows.session import ResultRecord
-
-SIGN_OFF = {"pending": "承認待ち", "returned": "差し戻し", "approved": "承認", "modified": "修正"}
 
 
 def _confirmed(review: Review | None) -> str:
     if review is None:
-        return "確定 -（自己評価のみ）"
+        return t("history.confirmed_none")
+    status = t_of("history.signoff", review.status)  # 承認待ち, 差し戻し, 承認, 修正
     if review.confirmed_level is None:
-        return f"確定 -（{SIGN_OFF[review.status]}）"
-    return f"確定 {level_name(review.confirmed_level)}（{SIGN_OFF[review.status]}）"
+        return t("history.confirmed_pending", status=status)
+    return t("history.confirmed", level=level_name(review.confirmed_level), status=status)
 
 
 def history_messages(  # noqa: PLR0913 - what one history shows, by name
@@ -33,21 +33,26 @@ def history_messages(  # noqa: PLR0913 - what one history shows, by name
     """Newest first: date, campaign, specialty, self level, confirmed level, framework."""
     lines = []
     for record in sorted(records, key=lambda r: r.completed_at, reverse=True):
-        campaign = campaigns.get(record.campaign or "", "") or "キャンペーン外"
-        version = f"判定基準 v{record.framework_version}"
-        if record.framework_version != framework_version:
-            version += "（当時の基準のまま）"
-        lines.append(
-            f"{record.completed_at.strftime('%Y-%m-%d')} | {campaign} | "
-            f"{specialties.get(record.specialty, record.specialty)} | "
-            f"自己評価 {level_name(record.verdict.level)} | "
-            f"{_confirmed(reviews.get(record.interview_id))} | {version}"
+        campaign = campaigns.get(record.campaign or "", "") or t("history.no_campaign")
+        version = (
+            t("history.version", version=record.framework_version)
+            if record.framework_version == framework_version
+            else t("history.version_then", version=record.framework_version)
         )
-    blocks: list[Block] = [header(f"ITSS 診断の履歴（{len(records)} 件）")]
-    blocks.append(context(f"<@{user}> さんの結果。各結果は提出時の判定のまま表示します。"))
+        lines.append(
+            t(
+                "history.line",
+                date=day(record.completed_at.date()),
+                campaign=campaign,
+                specialty=specialties.get(record.specialty, record.specialty),
+                level=level_name(record.verdict.level),
+                confirmed=_confirmed(reviews.get(record.interview_id)),
+                version=version,
+            )
+        )
+    blocks: list[Block] = [header(tn("history.title", len(records)))]
+    blocks.append(context(t("history.whose", user=user)))
     if not lines:
-        lines = ["まだ結果はありません。`/itss start` で診断を始められます。"]
-    blocks += split_sections(
-        ["日付 | キャンペーン | 専門分野 | 自己評価 | 確定レベル | 判定基準", *lines]
-    )
+        lines = [t("history.empty")]
+    blocks += split_sections([t("history.columns"), *lines])
     return paginate(blocks)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot.blocks.common import Block, divider, header, paginate, section, split_sections
 from flows.explain import level_name
+from flows.i18n import day, t, t_of, tn
 
 
 @dataclass(frozen=True)
 class TeamRow:
+    """One member as the summary and the CSV show them, in the reader's language (the
+    status is `status_label`'s); the date is ISO (the CSV keeps it so)."""
+
     user: str
     specialty: str
     level: str
@@ -24,36 +29,57 @@ class TeamRow:
 
 def _level(level: str) -> str:
     """「レベル 3」; 「レベル 1 に未到達」 for 0; 「レベル -」 when there is no result."""
-    return level_name(int(level)) if level.isdigit() else f"レベル {level}"
+    return level_name(int(level)) if level.isdigit() else t("team.no_level", level=level)
 
 
-# 完了: a result of the release before sign-off (self-assessed only)
-STATUSES = ("確定", "承認待ち", "差し戻し", "完了", "回答中", "未着手")
-BASIC = ("回答中", "未着手")  # always counted; the others only when someone has them
+# completed: a result of the release before sign-off (self-assessed only)
+STATUSES = ("confirmed", "pending", "returned", "completed", "in_progress", "not_started")
+BASIC = ("in_progress", "not_started")  # always counted; the others only when someone has them
+
+
+def status_label(status: str) -> str:
+    """How a member's status (one of STATUSES) reads: 確定, 承認待ち, … 未着手."""
+    return t_of("team.status", status)
 
 
 def _confirmed(confirmed: str) -> str:
     return _level(confirmed) if confirmed.isdigit() else confirmed
 
 
+def _day(iso: str) -> str:
+    try:
+        return day(date.fromisoformat(iso))
+    except ValueError:  # "-": no result yet
+        return iso
+
+
 def team_messages(rows: Sequence[TeamRow]) -> list[list[Block]]:
     """The team summary split into messages within Slack's block and text limits."""
-    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUSES}
-    summary = "、".join(f"{k} {v} 人" for k, v in counts.items() if v or k in BASIC)
+    labels = {s: status_label(s) for s in STATUSES}
+    counts = {s: sum(1 for r in rows if r.status == labels[s]) for s in STATUSES}
+    summary = t("admin.separator").join(
+        t("team.status_count", status=labels[s], count=v)
+        for s, v in counts.items()
+        if v or s in BASIC
+    )
     lines = [
-        f"<@{r.user}> | {r.specialty} | {_level(r.level)} | {r.date} | {r.status} | 不足 {r.missing}"
-        f" | 確定 {_confirmed(r.confirmed)} | 前回比 {r.trend or '-'}"
+        t(
+            "team.line",
+            user=r.user,
+            specialty=r.specialty,
+            level=_level(r.level),
+            date=_day(r.date),
+            status=r.status,
+            missing=r.missing,
+            confirmed=_confirmed(r.confirmed),
+            trend=r.trend or "-",
+        )
         for r in rows
     ]
     blocks: list[Block] = [
-        header(f"チームの診断状況（{len(rows)} 人）"),
+        header(tn("team.title", len(rows))),
         section(summary),
         divider(),
     ]
-    blocks += split_sections(
-        [
-            "メンバー | 専門分野 | レベル | 日付 | 状況 | 次レベルまでの不足 | 確定レベル | 前回比",
-            *lines,
-        ]
-    )
+    blocks += split_sections([t("team.columns"), *lines])
     return paginate(blocks)
