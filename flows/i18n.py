@@ -31,7 +31,7 @@ from typing import Literal, get_args
 
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 Locale = Literal["ja", "en"]
 LOCALES: tuple[Locale, ...] = get_args(Locale)
@@ -169,9 +169,7 @@ def number(n: int | float) -> str:
 
 def yen(amount: int) -> str:
     """An amount of yen: ``150,000,000円`` in Japanese, ``¥150,000,000`` in English."""
-    if current() == "ja":
-        return f"{number(amount)}円"
-    return format_currency(amount, "JPY", locale=_babel_locale())
+    return t("format.yen", amount=number(amount))
 
 
 _DATE = {"ja": "yyyy-MM-dd", "en": "MMM d, yyyy"}

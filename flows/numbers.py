@@ -71,8 +71,8 @@ _EN_MULTIPLIERS = {
 }
 _EN_SCALED = re.compile(r"([0-9]+)(?:\.([0-9]+))?\s*(" + "|".join(_EN_MULTIPLIERS) + r")")
 _DIGITS = re.compile(r"[0-9]+")
-_KANJI_NUMBER = re.compile(r"[0-9〇零一二三四五六七八九十百千万億兆京]+")
-_DECIMAL = re.compile(r"([0-9]+)\.([0-9]+)([十百千]?[万億兆]?)")
+_KANJI_NUMBER = re.compile(r"[0-9〇零一二三四五六七八九十百千万億兆京]+")  # i18n: input
+_DECIMAL = re.compile(r"([0-9]+)\.([0-9]+)([十百千]?[万億兆]?)")  # i18n: input
 _EXPONENT = re.compile(r"[0-9.]*[0-9][eE][+\-]?[0-9]+")
 _THOUSANDS = re.compile(r",(?=[0-9]{3}(?![0-9]))")
 
