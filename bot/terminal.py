@@ -6,7 +6,7 @@ from rich.cells import chop_cells
 from rich.console import Console
 from rich.table import Table
 
-from flows.explain import NOT_ASKED_HEADING, TOP_LEVEL
+from flows.explain import not_asked_heading, top_level
 from flows.inference import MissingEvidence, Result
 from flows.plan import Plan, checklist
 from flows.rules import Status
@@ -40,7 +40,7 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
     if result.level >= 1:
         _reasons(console, result, result.level, f"レベル {result.level} の判定理由")
     if result.next_level is None:
-        console.print(f"  {TOP_LEVEL}")
+        console.print(f"  {top_level()}")
         return
     verdict = result.level_verdict(result.next_level)
     if verdict is not None:
@@ -63,7 +63,7 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
             console.print(f"      回答 → {m.answer}", style="dim", highlight=False, soft_wrap=True)
     unasked = result.missing_with(Status.NOT_ASKED)
     if unasked:
-        console.print(f"[bold]{NOT_ASKED_HEADING}[/bold]")
+        console.print(f"[bold]{not_asked_heading()}[/bold]")
         for m in unasked:
             where = _where(m, result.next_level)
             console.print(
