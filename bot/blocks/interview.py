@@ -17,7 +17,7 @@ from bot.blocks.common import (
     option,
     section,
 )
-from flows.i18n import t, tn
+from flows.i18n import current, t, tn
 from flows.interview import Interview
 from flows.session import InterviewSession, Phase
 from flows.views import Evidence, QuestionView, ReviewView, View
@@ -77,6 +77,14 @@ def _evidence_block(q: QuestionView) -> Block:
     }
 
 
+def _yes_no_values() -> tuple[str, str]:
+    """What the yes and no buttons send back, read by flows.facts in either language: the
+    Japanese words for a Japanese reader, as before (messages already posted carry them)."""
+    if current() == "ja":
+        return "はい", "いいえ"  # i18n: input
+    return "yes", "no"
+
+
 def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
     """The answer elements: buttons, checkboxes (options or statements) or a number input."""
     fact = q.fact
@@ -94,9 +102,7 @@ def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
             actions(button(submit, ids.SET_SUBMIT, ref.encode(), "primary"), block_id="set_submit"),
         ]
     if fact.kind == "bool":
-        # what the buttons send back: read by flows.facts in any language, kept as it was
-        yes = ids.Ref(session.id, session.step, "はい").encode()  # i18n: input
-        no = ids.Ref(session.id, session.step, "いいえ").encode()  # i18n: input
+        yes, no = (ids.Ref(session.id, session.step, v).encode() for v in _yes_no_values())
         return [
             actions(
                 button(t("answer.yes"), f"{ids.ANSWER}:0", yes, "primary"),

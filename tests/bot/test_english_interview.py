@@ -65,8 +65,6 @@ def _template_parts(fw: Framework) -> set[str]:
 # The standard's own words and our curated ones: Japanese for every reader until the English
 # framework lands (framework_data/translate.py), and after it the seed's words still are.
 ALLOWED = framework_texts(FW) | _template_parts(FW) | framework_texts(EN) | _template_parts(EN)
-# what a yes/no button sends back (its value, never shown), read by flows.facts in any language
-ALLOWED |= {"はい", "いいえ"}
 
 
 def english(shown: Any, *typed: str) -> str:
@@ -443,7 +441,7 @@ def _answer(person: Person, fact_id: str, value: FactValue, screen: Call) -> Non
         submit = person.button(screen, ids.SET_SUBMIT)
         person.click(submit, screen, state_values=checked(ticked(fact, value)))
     elif fact.kind == "bool":
-        person.click(person.button(screen, ids.ANSWER, "はい" if value else "いいえ"), screen)
+        person.click(person.button(screen, ids.ANSWER, "yes" if value else "no"), screen)
     elif fact.kind == "ordinal":
         person.click(person.button(screen, ids.ANSWER, str(value)), screen)
     else:
