@@ -20,14 +20,10 @@ from bot.blocks.note import note_modal
 from bot.context import BotContext
 from bot.home import refresh_after_submission
 from flows.explain import level_name
+from flows.i18n import t, tn
 from flows.interview import Command
 from flows.session import PersonKey, Phase
 
-STALE_NOTE = "このボタンは古いメッセージのものです。最新のメッセージから続けてください。"
-NOT_SHOWN = (
-    ":warning: 回答は保存しましたが、次の質問を表示できませんでした。"
-    "`/itss start` で続きから再開できます。"
-)
 MOVES = {ids.BACK: "back", ids.PAUSE: "pause", ids.RESTART: "restart", ids.CONFIRM: "confirm"}
 
 log = logging.getLogger("itss.bot")
@@ -87,7 +83,7 @@ def command(action: str, ref: ids.Ref, **kw: Any) -> Command:
 def apply_later(ctx: BotContext, click: Click, action: str, **kw: Any) -> None:
     """After the ack: apply `action` to the interview the click's reference names."""
     if click.ref is None:
-        ctx.defer(note_stale, ctx, click, STALE_NOTE, notify=click.key)
+        ctx.defer(note_stale, ctx, click, notify=click.key)
         return
     ctx.defer(act, ctx, click, command(action, click.ref, **kw), notify=click.key)
 
@@ -99,19 +95,18 @@ def start_in_dm(ctx: BotContext, key: PersonKey, specialty: str | None) -> None:
     channel = ctx.dm_channel(key.user)
     if started.resumed:
         n = len(started.outcome.session.answers)
-        ctx.client.chat_postMessage(
-            channel=channel, text=f"中断していたインタビューを再開します（{n} 件回答済み）。"
-        )
+        ctx.client.chat_postMessage(channel=channel, text=tn("interview.resuming", n))
     outcome = started.outcome
     text, blocks = screen(ctx.service.interview, outcome.session, outcome.message, outcome.view)
     ctx.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
 
-def note_stale(ctx: BotContext, click: Click, message: str) -> None:
+def note_stale(ctx: BotContext, click: Click, message: str = "") -> None:
+    """Tell the clicker, and only them, why the click changed nothing (by default: an old
+    button)."""
     if click.channel:
-        ctx.client.chat_postEphemeral(
-            channel=click.channel, user=click.key.user, text=message or STALE_NOTE
-        )
+        text = message or t("interview.stale_button")
+        ctx.client.chat_postEphemeral(channel=click.channel, user=click.key.user, text=text)
 
 
 def act(ctx: BotContext, click: Click, cmd: Command) -> None:
@@ -135,7 +130,7 @@ def act(ctx: BotContext, click: Click, cmd: Command) -> None:
         record = outcome.record
         name = interview.framework.specialty(record.specialty).name
         shown = f"{name} {level_name(record.verdict.level)}"
-        blocks = answered(len(after.asked), "回答を確定しました", shown)
+        blocks = answered(len(after.asked), t("interview.submitted"), shown)
         _edit(ctx, channel, ts, shown, blocks)
         refresh_after_submission(ctx, after.key)  # after what the person sees, best effort
         return
@@ -143,7 +138,7 @@ def act(ctx: BotContext, click: Click, cmd: Command) -> None:
     recorded = outcome.recorded  # an answer, a skip or the specialty choice
     if recorded is not None:
         if not _post(ctx, channel, text, blocks) and not _edit(ctx, channel, ts, text, blocks):
-            ctx.dm(after.user, text=NOT_SHOWN)  # stored all the same; /itss start resumes
+            ctx.dm(after.user, text=t("interview.not_shown"))  # stored; /itss start resumes
             return
         shown = recorded.shown
         _edit(ctx, channel, ts, shown, answered(recorded.number, recorded.label, shown))
@@ -179,7 +174,7 @@ def open_note(ctx: BotContext, click: Click) -> None:
         or ref is None
         or ref.step != session.step
     ):
-        note_stale(ctx, click, STALE_NOTE)
+        note_stale(ctx, click)
         return
     ctx.client.views_open(trigger_id=click.trigger_id, view=note_modal(session, ctx.framework))
 

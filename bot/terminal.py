@@ -6,6 +6,7 @@ from rich.cells import chop_cells
 from rich.console import Console
 from rich.table import Table
 
+from flows.explain import not_asked_heading, top_level
 from flows.i18n import t, tn
 from flows.inference import MissingEvidence, Result
 from flows.plan import Plan, checklist
@@ -40,7 +41,7 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
     if result.level >= 1:
         _reasons(console, result, result.level, t("terminal.reasons", level=result.level))
     if result.next_level is None:
-        console.print(f"  {t('terminal.top_level')}")
+        console.print(f"  {top_level()}")
         return
     verdict = result.level_verdict(result.next_level)
     if verdict is not None:
@@ -65,7 +66,7 @@ def print_result(console: Console, result: Result, person: str | None = None) ->
             console.print(f"      {answer}", style="dim", highlight=False, soft_wrap=True)
     unasked = result.missing_with(Status.NOT_ASKED)
     if unasked:
-        console.print(f"[bold]{t('terminal.not_asked')}[/bold]")
+        console.print(f"[bold]{not_asked_heading()}[/bold]")
         for m in unasked:
             where = _where(m, result.next_level)
             console.print(

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from flows.i18n import number, t, yen
 from flows.numbers import AnswerError, parse_count, parse_yen
 from framework_data.models import FactDef, Framework
 
 FactValue = bool | int | str | frozenset[str]
 Facts = Mapping[str, FactValue]
 
-UNANSWERED = "未回答"
-_YES = {"はい", "yes", "y", "true", "1", "ある", "あり", "した"}
-_NO = {"いいえ", "no", "n", "false", "0", "ない", "なし", "していない"}
-_NONE_WORDS = {"", "なし", "該当なし", "none", "-"}
+_YES = {"はい", "yes", "y", "true", "1", "ある", "あり", "した"}  # i18n: input
+_NO = {"いいえ", "no", "n", "false", "0", "ない", "なし", "していない"}  # i18n: input
+_NONE_WORDS = {"", "なし", "該当なし", "none", "-"}  # i18n: input
 
 
 def _option(fact: FactDef, specialty: str, raw: str) -> str:
@@ -25,8 +25,8 @@ def _option(fact: FactDef, specialty: str, raw: str) -> str:
     for option in fact.options_for(specialty):
         if wanted in (option.id.casefold(), option.label.casefold()):
             return option.id
-    labels = "、".join(o.label for o in fact.options_for(specialty))
-    raise AnswerError(f"「{raw}」は選択肢にありません。次から選んでください: {labels}")
+    labels = t("answer.list_separator").join(o.label for o in fact.options_for(specialty))
+    raise AnswerError(t("answer.not_an_option", answer=raw, options=labels))
 
 
 def _all_statements(fact: FactDef, chosen: Iterable[object]) -> bool:
@@ -35,7 +35,7 @@ def _all_statements(fact: FactDef, chosen: Iterable[object]) -> bool:
     ticked = set()
     for item in chosen:
         if not isinstance(item, str) or item not in known:
-            raise AnswerError("当てはまるものを選択肢の中から選んでください。")
+            raise AnswerError(t("answer.statements_only"))
         ticked.add(item)
     return ticked == known
 
@@ -52,16 +52,16 @@ def coerce_fact(fact: FactDef, specialty: str, raw: object) -> FactValue:
             return True
         if text in _NO:
             return False
-        raise AnswerError("「はい」か「いいえ」で答えてください。")
+        raise AnswerError(t("answer.yes_or_no"))
     if fact.kind == "int":
         if isinstance(raw, bool) or not isinstance(raw, int | str):
-            raise AnswerError("数字で答えてください。")
+            raise AnswerError(t("answer.number"))
         if fact.number_kind == "yen":
             return parse_yen(raw)
         return parse_count(raw, unit=fact.unit)
     if fact.kind == "ordinal":
         if not isinstance(raw, str):
-            raise AnswerError("選択肢の中から1つ選んでください。")
+            raise AnswerError(t("answer.one_option"))
         return _option(fact, specialty, raw)
     # set
     if isinstance(raw, str):
@@ -69,11 +69,11 @@ def coerce_fact(fact: FactDef, specialty: str, raw: object) -> FactValue:
     elif isinstance(raw, list | tuple | set | frozenset):
         parts = raw
     else:
-        raise AnswerError("当てはまるものを選んでください（複数可、該当なしも可）。")
+        raise AnswerError(t("answer.options_apply"))
     chosen = set()
     for part in parts:
         if not isinstance(part, str):
-            raise AnswerError("選択肢の中から選んでください。")
+            raise AnswerError(t("answer.from_options"))
         chosen.add(_option(fact, specialty, part))
     return frozenset(chosen)
 
@@ -112,20 +112,23 @@ def coerce_facts(
 
 
 def show_value(fact: FactDef, specialty: str, value: FactValue | None) -> str:
-    """The answer as a person reads it, in Japanese."""
+    """The answer as a person reads it, in the reader's language (flows.i18n): amounts of yen
+    and counts with the fact's unit as the reader writes them, the options by their labels."""
     if value is None:
-        return UNANSWERED
+        return t("answer.unanswered")
     if fact.kind == "bool":
-        return "はい" if value else "いいえ"
+        return t("answer.yes") if value else t("answer.no")
     if fact.kind == "int":
         assert isinstance(value, int)
-        return f"{value:,}{fact.unit}"
+        if fact.number_kind == "yen":
+            return yen(value)
+        return t("answer.count", n=number(value), unit=fact.unit) if fact.unit else number(value)
     labels = {o.id: o.label for o in fact.options_for(specialty)}
     if fact.kind == "ordinal":
         return labels.get(str(value), str(value))
     assert isinstance(value, frozenset)
     chosen = [o.label for o in fact.options_for(specialty) if o.id in value]
-    return "、".join(chosen) if chosen else "該当なし"
+    return t("answer.list_separator").join(chosen) if chosen else t("answer.none")
 
 
 def to_json_value(value: FactValue) -> bool | int | str | list[str]:

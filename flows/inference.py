@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict
 
 from flows.explain import level_name, reason
 from flows.facts import Facts, show_value
+from flows.i18n import t
 from flows.rules import RuleContext, Status, condition_facts
 from framework_data.models import Dimension, Framework
 
-NOT_ASKED_ANSWER = "未確認"
 MISSING_ORDER = (Status.UNMET, Status.UNKNOWN, Status.NOT_ASKED)
 
 
@@ -134,7 +134,7 @@ def _answer(
         fact = framework.fact(fact_id)
         value = facts.get(fact_id)
         if value is None and asked is not None and fact_id not in asked:
-            shown = NOT_ASKED_ANSWER
+            shown = t("explain.not_asked_answer")
         else:
             shown = show_value(fact, specialty, value)
         parts.append(f"{fact.label}: {shown}")

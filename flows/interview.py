@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.facts import coerce_fact, show_value, to_json_value
+from flows.i18n import t
 from flows.inference import Result, evaluate
 from flows.machine import EventNotAllowedError, advance
 from flows.numbers import AnswerError
@@ -22,7 +23,7 @@ from flows.results import record_of
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.text import clean
 from flows.views import AnswerLine, Evidence, QuestionView, Recorded, ReviewView, View
-from flows.wording import statements_shown, wording
+from flows.wording import with_statements, wording
 from framework_data.models import FactDef, Framework
 
 NOTE_MAX_CHARS = 1000
@@ -83,9 +84,14 @@ class _NotNowError(Exception):
     """The command does not fit the session's current state (an old button, say)."""
 
 
-STALE = "この操作は古い画面からのものです。最新のメッセージから続けてください（見当たらなければ `/itss start` で再開できます）。"
-FINISHED = "このインタビューはすでに終了しています。"
-NOT_THIS_INTERVIEW = "このボタンのインタビューは終了しているか、有効ではありません。最新のメッセージから続けてください。"
+def stale() -> str:
+    """Why a command from an older screen changed nothing."""
+    return t("interview.stale")
+
+
+def not_this_interview() -> str:
+    """Why a button of another (finished, expired) interview changed nothing."""
+    return t("interview.not_this_interview")
 
 
 class Interview:
@@ -185,11 +191,11 @@ class Interview:
 
     def handle(self, session: InterviewSession, cmd: Command, now: datetime) -> Outcome:
         if not session.in_progress:
-            return Outcome("stale", session, FINISHED)
+            return Outcome("stale", session, t("interview.finished"))
         if cmd.interview is not None and cmd.interview != session.id:
-            return Outcome("stale", session, NOT_THIS_INTERVIEW)
+            return Outcome("stale", session, not_this_interview())
         if cmd.step is not None and cmd.step != session.step:
-            return Outcome("stale", session, STALE)
+            return Outcome("stale", session, stale())
         new = session.model_copy(deep=True)
         done = _Applied()
         try:
@@ -201,7 +207,7 @@ class Interview:
         except AnswerError as exc:
             return Outcome("invalid", session, exc.message, view=self.view(session))
         except (EventNotAllowedError, _NotNowError):
-            return Outcome("stale", session, STALE)
+            return Outcome("stale", session, stale())
         new.step += 1
         new.updated_at = now
         view = self.view(new, done.plan)
@@ -220,14 +226,16 @@ class Interview:
         specialties = {sp.id: sp for sp in self.framework.job_category.specialties}
         chosen = specialties.get(cmd.specialty or "")
         if chosen is None:
-            names = "、".join(sp.name for sp in specialties.values())
-            raise AnswerError(f"専門分野を次から選んでください: {names}")
+            names = t("answer.list_separator").join(sp.name for sp in specialties.values())
+            raise AnswerError(t("interview.choose_one_of", specialties=names))
         if s.specialty != chosen.id:
             s.answers, s.raw_answers, s.skipped, s.asked, s.notes = {}, {}, [], [], {}
         s.specialty = chosen.id
         planned = self._plan(s)
         advance(s, "choose", settled=planned.next is None)
-        return _Applied(plan=planned, recorded=Recorded(0, "専門分野", chosen.name))
+        return _Applied(
+            plan=planned, recorded=Recorded(0, t("interview.specialty_label"), chosen.name)
+        )
 
     def _current_fact(self, s: InterviewSession, cmd: Command) -> FactDef:
         # A button drawn for this step answers the current question even without naming it.
@@ -240,7 +248,7 @@ class Interview:
         assert s.specialty is not None
         if cmd.value is None:
             raise AnswerError(
-                "回答が空です。" + ("選択してください。" if fact.options else "入力してください。")
+                t("interview.empty_choice") if fact.options else t("interview.empty_input")
             )
         value = coerce_fact(fact, s.specialty, cmd.value)
         s.answers[fact.id] = to_json_value(value)
@@ -251,19 +259,21 @@ class Interview:
         s.asked.append(fact.id)
         planned = self._plan(s)
         advance(s, "answer", settled=planned.next is None)
-        shown = show_value(fact, s.specialty, value) + statements_shown(fact, cmd.value)
+        shown = with_statements(show_value(fact, s.specialty, value), fact, cmd.value)
         return _Applied(plan=planned, recorded=Recorded(len(s.asked), fact.label, shown))
 
     def _skip(self, s: InterviewSession, cmd: Command, now: datetime) -> _Applied:
         fact = self._current_fact(s, cmd)
         if not fact.optional:
-            raise AnswerError("この質問は省略できません。回答してください。")
+            raise AnswerError(t("interview.cannot_skip"))
         s.answers.pop(fact.id, None)
         s.skipped.append(fact.id)
         s.asked.append(fact.id)
         planned = self._plan(s)
         advance(s, "skip", settled=planned.next is None)
-        return _Applied(plan=planned, recorded=Recorded(len(s.asked), fact.label, "（省略）"))
+        return _Applied(
+            plan=planned, recorded=Recorded(len(s.asked), fact.label, t("interview.skipped"))
+        )
 
     def _back(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         at_start = s.state is Phase.ASKING and not s.asked
@@ -275,7 +285,7 @@ class Interview:
 
     def _edit(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         if cmd.fact not in s.answers and cmd.fact not in s.skipped:
-            raise AnswerError("その回答は見つかりません。")
+            raise AnswerError(t("interview.no_such_answer"))
         assert cmd.fact is not None
         if cmd.fact in s.asked:
             s.asked.remove(cmd.fact)
@@ -285,12 +295,10 @@ class Interview:
     def _note(self, s: InterviewSession, cmd: Command, now: datetime) -> None:
         dims = {d.id for d in self.framework.job_category.dimensions}
         if cmd.dimension not in dims:
-            raise AnswerError("観点を選んでください。")
+            raise AnswerError(t("interview.choose_aspect"))
         text = clean(cmd.text).strip()
         if len(text) > NOTE_MAX_CHARS:
-            raise AnswerError(
-                f"メモは{NOTE_MAX_CHARS}文字以内で入力してください（{len(text)}文字）。"
-            )
+            raise AnswerError(t("interview.note_too_long", max=NOTE_MAX_CHARS, length=len(text)))
         if text:
             s.notes[cmd.dimension] = text
         else:

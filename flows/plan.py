@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from flows.i18n import t
 from flows.inference import Result
 from flows.rules import Status
 from framework_data.models import Framework, KnowledgeNode, SkillItem
@@ -59,15 +60,9 @@ class Plan(_Model):
     def summary(self) -> str:
         """One sentence saying what the plan is, in every surface's words."""
         if self.sustain:
-            return (
-                f"レベル {self.level} は最高レベルです。"
-                f"維持するレベル {self.level} のスキル熟達度と知識項目です。"
-            )
-        unmet = "・".join(self.dimension_names) or "なし"
-        return (
-            f"レベル {self.level} に向けて、未達の観点（{unmet}）に関わるスキル熟達度と"
-            "知識項目、集める根拠です。"
-        )
+            return t("plan.summary_sustain", level=self.level)
+        unmet = t("result.name_separator").join(self.dimension_names) or t("plan.none")
+        return t("plan.summary", level=self.level, unmet=unmet)
 
 
 def _proficiency(framework: Framework, skill: str, specialty: str, level: int) -> str | None:

@@ -12,14 +12,17 @@ from datetime import datetime
 
 from flows.audit import AuditAction, append_or_log, event
 from flows.campaign import submissions
-from flows.interview import NOT_THIS_INTERVIEW, Command, Interview, Outcome
+from flows.i18n import t
+from flows.interview import Command, Interview, Outcome, not_this_interview
 from flows.outbox import result_deliveries
 from flows.review import Review, previous_level
 from flows.session import InterviewSession, PersonKey, Phase, ResultRecord
 from flows.storage.base import SessionStore, StaleWriteError
 
-NOTHING_IN_PROGRESS = "進行中のインタビューはありません。`/itss start` で始めてください。"
-RACE = "同時に別の操作が行われたため、この操作は反映されませんでした。最新のメッセージから続けてください。"
+
+def race() -> str:
+    """Why a command that lost a race with another changed nothing."""
+    return t("interview.race")
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class InterviewService:
         try:
             self.store.save(outcome.session, expected_step=None)
         except StaleWriteError:
-            return Started(Outcome("stale", fresh, RACE), resumed=False)
+            return Started(Outcome("stale", fresh, race()), resumed=False)
         return Started(outcome, resumed=False)
 
     def act(self, key: PersonKey, cmd: Command) -> Outcome:
@@ -89,7 +92,7 @@ class InterviewService:
             empty = self.interview.new_session(key, "none", self.clock())
             empty.state = Phase.ABANDONED
             # A button of a finished (or expired) interview, or a command with nothing to act on.
-            message = NOT_THIS_INTERVIEW if cmd.interview else NOTHING_IN_PROGRESS
+            message = not_this_interview() if cmd.interview else t("interview.nothing_in_progress")
             return Outcome("stale", empty, message)
         return self._apply(session, cmd, self.clock())
 
@@ -135,7 +138,7 @@ class InterviewService:
             else:
                 self.store.save(outcome.session, expected_step=session.step)
         except StaleWriteError:
-            return Outcome("stale", session, RACE)
+            return Outcome("stale", session, race())
         return outcome
 
     def _audit_submitted(self, record: ResultRecord) -> None:

@@ -15,7 +15,7 @@ KEPT_CONTROLS = frozenset("\n\t")
 BIDI_CONTROLS = frozenset(
     chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)
 )
-_FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")
+_FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")  # i18n: input
 
 
 def clean(text: str) -> str:

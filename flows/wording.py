@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from flows.facts import Facts, show_value
+from flows.i18n import tn
 from framework_data.models import FactDef, Framework, Option, Statement
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -54,11 +55,12 @@ def wording(framework: Framework, fact: FactDef, specialty: str, facts: Facts) -
     )
 
 
-def statements_shown(fact: FactDef, chosen: object) -> str:
-    """How many of a statement fact's statements were ticked, as the answered message says it."""
+def with_statements(shown: str, fact: FactDef, chosen: object) -> str:
+    """The answer `shown` and, for a statement fact, how many of its statements were ticked,
+    as the answered message says it."""
     if not fact.statements or not isinstance(chosen, list | tuple):
-        return ""
+        return shown
     ticked = sum(1 for s in fact.statements if s.id in chosen)
     if ticked == len(fact.statements):
-        return f"（{ticked}項目すべてが当てはまる）"
-    return f"（{len(fact.statements)}項目中{ticked}項目が当てはまる）"
+        return tn("answer.statements_all", ticked, answer=shown)
+    return tn("answer.statements_some", len(fact.statements), answer=shown, ticked=ticked)

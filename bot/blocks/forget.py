@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from bot import ids
 from bot.blocks.common import Block, actions, button, section
+from flows.i18n import t
 
 
 def forget_confirm() -> list[Block]:
     return [
-        section(
-            ":warning: あなたに関する保存データ（回答中のインタビュー、過去の結果、名簿の登録）をすべて削除します。元に戻せません。"
-        ),
-        actions(button("すべて削除する", ids.FORGET, "forget", "danger")),
+        section(t("forget.warning")),
+        actions(button(t("forget.button"), ids.FORGET, "forget", "danger")),
     ]

@@ -17,6 +17,7 @@ from bot.blocks.common import (
     option,
     section,
 )
+from flows.i18n import current, t, tn
 from flows.interview import Interview
 from flows.session import InterviewSession, Phase
 from flows.views import Evidence, QuestionView, ReviewView, View
@@ -27,14 +28,18 @@ MAX_EVIDENCE = 6  # criteria shown under a question; the context block holds 10 
 
 def _controls(session: InterviewSession, *, skip_fact: str | None = None) -> Block:
     ref = ids.Ref(session.id, session.step)
-    elements = [button("戻る", ids.BACK, ref.encode())]
+    elements = [button(t("interview.back"), ids.BACK, ref.encode())]
     if skip_fact:
         elements.append(
-            button("省略する", ids.SKIP, ids.Ref(session.id, session.step, skip_fact).encode())
+            button(
+                t("interview.skip"),
+                ids.SKIP,
+                ids.Ref(session.id, session.step, skip_fact).encode(),
+            )
         )
     elements += [
-        button("中断", ids.PAUSE, ref.encode()),
-        button("最初から", ids.RESTART, ref.encode(), style="danger"),
+        button(t("interview.pause"), ids.PAUSE, ref.encode()),
+        button(t("interview.restart"), ids.RESTART, ref.encode(), style="danger"),
     ]
     return actions(*elements, block_id="controls")
 
@@ -46,29 +51,38 @@ def specialty_choice(framework: Framework, session: InterviewSession) -> list[Bl
     ]
     lines = [f"*{sp.name}*: {sp.description}" for sp in framework.job_category.specialties]
     return [
-        header("ITSS オペレーション スキル診断"),
-        section("評価する専門分野を選んでください。\n" + "\n".join(lines)),
+        header(t("interview.title")),
+        section(t("interview.choose_specialty", specialties="\n".join(lines))),
         actions(*buttons, block_id="choose"),
-        context("途中で中断しても回答は保存され、いつでも続きから再開できます。"),
+        context(t("interview.pause_note")),
     ]
 
 
 def _evidence(e: Evidence) -> str:
     """A criterion the answer decides, with its dimension's seed text as `/itss level` shows it:
     the lead, then one bullet per item."""
-    lines = [f"*レベル{e.level} {e.dimension}*: {e.rule}", e.lead or e.text]
+    lines = [t("interview.evidence_line", level=e.level, dimension=e.dimension, rule=e.rule)]
+    lines.append(e.lead or e.text)
     lines += [f"• {item}" for item in e.items]
     return "\n".join(lines)
 
 
 def _evidence_block(q: QuestionView) -> Block:
     # One element per criterion (a context holds up to 10, each within Slack's text limit).
-    heading = "この回答で判定する基準（ITSS 達成度指標）"
+    heading = t("interview.evidence_heading")
     texts = [heading, *(_evidence(e) for e in q.evidence[:MAX_EVIDENCE])]
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": clip(t, MAX_CONTEXT_TEXT)} for t in texts],
+        "elements": [{"type": "mrkdwn", "text": clip(text, MAX_CONTEXT_TEXT)} for text in texts],
     }
+
+
+def _yes_no_values() -> tuple[str, str]:
+    """What the yes and no buttons send back, read by flows.facts in either language: the
+    Japanese words for a Japanese reader, as before (messages already posted carry them)."""
+    if current() == "ja":
+        return "はい", "いいえ"  # i18n: input
+    return "yes", "no"
 
 
 def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
@@ -79,7 +93,7 @@ def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
         checks = [option(st.label, st.id) for st in q.statements] or [
             option(o.label, o.id, o.detail) for o in q.options
         ]
-        submit = "決定（当てはまるものがなければそのまま）"
+        submit = t("interview.set_submit")
         return [
             actions(
                 {"type": "checkboxes", "action_id": ids.SET_CHECKS, "options": checks},
@@ -88,12 +102,11 @@ def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
             actions(button(submit, ids.SET_SUBMIT, ref.encode(), "primary"), block_id="set_submit"),
         ]
     if fact.kind == "bool":
-        yes = ids.Ref(session.id, session.step, "はい").encode()
-        no = ids.Ref(session.id, session.step, "いいえ").encode()
+        yes, no = (ids.Ref(session.id, session.step, v).encode() for v in _yes_no_values())
         return [
             actions(
-                button("はい", f"{ids.ANSWER}:0", yes, "primary"),
-                button("いいえ", f"{ids.ANSWER}:1", no),
+                button(t("answer.yes"), f"{ids.ANSWER}:0", yes, "primary"),
+                button(t("answer.no"), f"{ids.ANSWER}:1", no),
                 block_id="answer",
             )
         ]
@@ -107,7 +120,9 @@ def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
         if details:
             blocks.append(context("\n".join(details)))
         return blocks
-    label = fact.label + (f"（{fact.unit}）" if fact.unit else "")
+    label = (
+        t("interview.number_label", label=fact.label, unit=fact.unit) if fact.unit else fact.label
+    )
     return [
         {
             "type": "input",
@@ -125,15 +140,21 @@ def _choices(q: QuestionView, session: InterviewSession) -> list[Block]:
 
 
 def question(q: QuestionView, session: InterviewSession, error: str = "") -> list[Block]:
-    serves = f"　観点: {'・'.join(q.serves)}" if q.serves else ""
+    if q.serves:
+        aspects = t("result.name_separator").join(q.serves)
+        counter = t(
+            "interview.counter_serves", number=q.number, bound=q.upper_bound, aspects=aspects
+        )
+    else:
+        counter = t("interview.counter", number=q.number, bound=q.upper_bound)
     blocks: list[Block] = [
-        context(f"質問 {q.number} / ≤{q.upper_bound}{serves}"),
+        context(counter),
         section(f"*{escape(q.question)}*" + (f"\n{escape(q.help)}" if q.help else "")),
     ]
     if q.evidence:
         blocks.append(_evidence_block(q))
     if q.previous is not None:
-        blocks.append(context(f"前回の回答: {escape(q.previous)}"))
+        blocks.append(context(t("interview.previous", answer=escape(q.previous))))
     if error:
         blocks.append(section(f":warning: {escape(error)}"))
     blocks += _choices(q, session)
@@ -143,14 +164,15 @@ def question(q: QuestionView, session: InterviewSession, error: str = "") -> lis
 
 def answered(number: int, label: str, shown: str) -> list[Block]:
     """What a question message becomes once answered: the recorded answer, no buttons."""
-    return [section(f"質問 {number}: *{escape(label)}*\n:white_check_mark: {escape(shown)}")]
+    heading = t("interview.answered", number=number, label=escape(label))
+    return [section(f"{heading}\n:white_check_mark: {escape(shown)}")]
 
 
 def review(r: ReviewView, session: InterviewSession, framework: Framework) -> list[Block]:
     lines, preview = r.answers, r.preview
     blocks: list[Block] = [
-        header("回答の確認"),
-        section(f"判定（見込み）: *{preview.specialty_name} {preview.level_name}*"),
+        header(t("interview.review_title")),
+        section(t("interview.preview", specialty=preview.specialty_name, level=preview.level_name)),
     ]
     for i, line in enumerate(lines[:35]):
         blocks.append(
@@ -161,7 +183,7 @@ def review(r: ReviewView, session: InterviewSession, framework: Framework) -> li
                     "text": clip(f"*{line.fact.label}*: {escape(line.shown)}", 3000),
                 },
                 "accessory": button(
-                    "修正",
+                    t("interview.edit"),
                     f"{ids.EDIT}:{i}",
                     ids.Ref(session.id, session.step, line.fact.id).encode(),
                 ),
@@ -170,15 +192,15 @@ def review(r: ReviewView, session: InterviewSession, framework: Framework) -> li
     if session.notes:
         names = dimension_names(framework)
         notes = [f"{names.get(k, k)}: {escape(v)}" for k, v in session.notes.items()]
-        blocks.append(context("根拠メモ\n" + "\n".join(notes)))
+        blocks.append(context(t("interview.review_notes", notes="\n".join(notes))))
     ref = ids.Ref(session.id, session.step).encode()
     blocks.append(divider())
     blocks.append(
         actions(
-            button("この内容で確定", ids.CONFIRM, ref, "primary"),
-            button("根拠メモを追加", ids.NOTE, ref),
-            button("戻る", ids.BACK, ref),
-            button("中断", ids.PAUSE, ref),
+            button(t("interview.confirm"), ids.CONFIRM, ref, "primary"),
+            button(t("interview.add_note"), ids.NOTE, ref),
+            button(t("interview.back"), ids.BACK, ref),
+            button(t("interview.pause"), ids.PAUSE, ref),
             block_id="review",
         )
     )
@@ -187,11 +209,14 @@ def review(r: ReviewView, session: InterviewSession, framework: Framework) -> li
 
 def paused(session: InterviewSession) -> list[Block]:
     return [
-        section(
-            f"インタビューを中断しました（{len(session.answers)} 件回答済み）。回答は保存されています。"
-        ),
+        section(tn("interview.paused", len(session.answers))),
         actions(
-            button("再開する", ids.RESUME, ids.Ref(session.id, session.step).encode(), "primary")
+            button(
+                t("interview.resume"),
+                ids.RESUME,
+                ids.Ref(session.id, session.step).encode(),
+                "primary",
+            )
         ),
     ]
 
@@ -207,14 +232,15 @@ def screen(
     `view` is what the engine returned with the outcome (`Outcome.view`); a caller holding only
     a session (a resumed interview) leaves it out and the engine computes it once here."""
     if session.state is Phase.CHOOSING_SPECIALTY:
-        return "専門分野を選んでください", specialty_choice(interview.framework, session)
+        return t("interview.choose_specialty_text"), specialty_choice(interview.framework, session)
     live = session.state in (Phase.ASKING, Phase.REVIEWING)
     if live and (view is None or view.step != session.step):  # none, or another screen's
         view = interview.view(session)
     if session.state is Phase.ASKING and isinstance(view, QuestionView):
-        return f"質問 {view.number}: {view.question}", question(view, session, error)
+        text = t("interview.question_text", number=view.number, question=view.question)
+        return text, question(view, session, error)
     if session.state is Phase.REVIEWING and isinstance(view, ReviewView):
-        return "回答の確認", review(view, session, interview.framework)
+        return t("interview.review_title"), review(view, session, interview.framework)
     if session.state is Phase.PAUSED:
-        return "インタビューを中断しました", paused(session)
-    return "インタビューは終了しました", [section("インタビューは終了しました。")]
+        return t("interview.paused_text"), paused(session)
+    return t("interview.ended_text"), [section(t("interview.ended"))]

@@ -16,43 +16,36 @@ from bot.blocks.common import (
     section,
     split_sections,
 )
+from flows.i18n import t, t_of, tn
 from framework_data.models import Framework
 
 if TYPE_CHECKING:
     from framework_data.search import Lookup, Suggestion
 
 _SHELL_SPECIAL = frozenset("()[]{}<>|&;$`\"'*?!#~\\")
-_SUGGESTION_KINDS = {
-    "keyword": "キーワード",
-    "specialty": "専門分野",
-    "level": "レベル",
-    "kind": "種類",
-    "skill": "スキル項目",
-    "example": "例",
-}
 
 
 def lookup_note(found: Lookup) -> str | None:
     """Why the hits are not a plain match of every word, or None when they are."""
     if found.partial:
-        words = "」「".join(t.word for t in found.query.terms if t.split)
-        return f"「{words}」をすべて含む定義はないため、一部を含む定義を表示しています。"
+        words = t("lookup.word_separator").join(w.word for w in found.query.terms if w.split)
+        return t("lookup.partial", words=words)
     if found.literal:
-        return "専門分野名・数字を検索語として読んだ結果です。"
+        return t("lookup.literal")
     return None
 
 
 def suggestion_line(suggestion: Suggestion, command: str, *, for_shell: bool = False) -> str:
     """「`/itss skill バックアップ`（キーワード: バックアップ）」: a query to copy and why;
     `for_shell` quotes each word that a shell would not take as it is."""
-    label = _SUGGESTION_KINDS[suggestion.kind]
+    label = t_of("lookup.kind", suggestion.kind)
     why = label if suggestion.label == suggestion.query else f"{label}: {suggestion.label}"
     query = suggestion.query
     if for_shell:
         query = " ".join(
             shlex.quote(word) if _SHELL_SPECIAL & set(word) else word for word in query.split()
         )
-    return f"`{command} {query}`（{why}）"
+    return t("lookup.suggestion", command=command, query=query, why=why)
 
 
 def not_found_lines(
@@ -65,9 +58,9 @@ def not_found_lines(
 ) -> list[str]:
     """The not-found message, then 「もしかして」 with a query to copy for each suggestion;
     `render` prepares each suggestion line (Slack: escape what the person typed)."""
-    lines = [f"「{query}」に一致する定義は見つかりませんでした。"]
+    lines = [t("lookup.not_found", query=query)]
     if found.suggestions:
-        lines.append("もしかして:")
+        lines.append(t("lookup.did_you_mean"))
         lines += [
             "• " + render(suggestion_line(s, command, for_shell=for_shell))
             for s in found.suggestions
@@ -80,7 +73,7 @@ def lookup_blocks(query: str, found: Lookup) -> list[list[Block]]:
     if not found.hits:
         lines = not_found_lines(shown, found, "/itss skill", render=escape)
         return [[section("\n".join(lines))]]
-    blocks: list[Block] = [context(f"「{shown}」の検索結果 {len(found.hits)} 件")]
+    blocks: list[Block] = [context(tn("lookup.results", len(found.hits), query=shown))]
     note = lookup_note(found)
     if note:
         blocks.append(context(note))
@@ -94,13 +87,14 @@ def level_blocks(framework: Framework, specialty: str, level: int) -> list[Block
     indicator = framework.indicator(specialty, level)
     if indicator is None:
         note = framework.job_category.undefined_levels_note
-        return [section(f"{sp.name} のレベル {level} は定義されていません。{note}")]
-    blocks: list[Block] = [header(f"{sp.name} レベル {level} 達成度指標")]
+        return [section(t("level.undefined", specialty=sp.name, level=level, note=note))]
+    blocks: list[Block] = [header(t("level.header", specialty=sp.name, level=level))]
     for dim in indicator.dimensions:
         items = "\n".join(f"• {item}" for item in dim.items)
         blocks += split_sections(
             [f"*{dim.name}*", dim.lead or dim.text, *([items] if items else [])]
         )
     source = framework.source
-    blocks.append(context(f"出典: {source.title}（{source.version}）\n{source.note}".strip()))
+    cited = t("level.source", title=source.title, version=source.version)
+    blocks.append(context(f"{cited}\n{source.note}".strip()))
     return blocks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import ids
 from bot.blocks.common import dimension_names
+from flows.i18n import t
 from flows.session import InterviewSession
 from framework_data.models import Framework
 
@@ -13,14 +14,14 @@ def note_modal(session: InterviewSession, framework: Framework) -> dict[str, obj
         "type": "modal",
         "callback_id": ids.NOTE_MODAL,
         "private_metadata": ids.Ref(session.id, session.step).encode(),
-        "title": {"type": "plain_text", "text": "根拠メモ"},
-        "submit": {"type": "plain_text", "text": "保存"},
-        "close": {"type": "plain_text", "text": "キャンセル"},
+        "title": {"type": "plain_text", "text": t("note.title")},
+        "submit": {"type": "plain_text", "text": t("note.save")},
+        "close": {"type": "plain_text", "text": t("note.cancel")},
         "blocks": [
             {
                 "type": "input",
                 "block_id": ids.NOTE_DIMENSION_BLOCK,
-                "label": {"type": "plain_text", "text": "観点"},
+                "label": {"type": "plain_text", "text": t("note.aspect")},
                 "element": {
                     "type": "static_select",
                     "action_id": "dimension",
@@ -33,7 +34,7 @@ def note_modal(session: InterviewSession, framework: Framework) -> dict[str, obj
             {
                 "type": "input",
                 "block_id": ids.NOTE_BLOCK,
-                "label": {"type": "plain_text", "text": "プロジェクト名・期間・役割"},
+                "label": {"type": "plain_text", "text": t("note.text_label")},
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "text",

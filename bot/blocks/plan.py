@@ -4,27 +4,26 @@
 from __future__ import annotations
 
 from bot.blocks.common import MAX_BLOCKS, Block, context, escape, section, split_sections
+from flows.i18n import t, tn
 from flows.plan import Plan, PlanItem, checklist
 
 MARKS = {"unmet": ":x:", "unknown": ":grey_question:"}
 """By status value, so a status inference adds later still renders (as a bullet)."""
 
-MORE = "育成計画の残り {count} 件のスキル項目は `/itss skill {name}` で確認できます。"
-
 
 def plan_title(plan: Plan) -> str:
     if plan.sustain:
-        return f"維持するスキル（レベル {plan.level}）"
-    return f"レベル {plan.level} に向けた育成計画"
+        return t("plan.title_sustain", level=plan.level)
+    return t("plan.title", level=plan.level)
 
 
 def item_lines(item: PlanItem) -> list[str]:
     lines = [
-        f"*{escape(item.skill_name)}*（レベル {item.level} のスキル熟達度）",
+        t("plan.item", name=escape(item.skill_name), level=item.level),
         escape(item.text),
     ]
     if item.knowledge:
-        lines.append("_知識項目_")
+        lines.append(t("plan.knowledge"))
     for text, sub in checklist(item.knowledge):
         detail = f": {' / '.join(sub)}" if sub else ""
         lines.append(f"☐ {escape(text + detail)}")
@@ -36,11 +35,11 @@ def plan_blocks(plan: Plan, room: int = MAX_BLOCKS) -> list[Block]:
     a context line saying how many were left out and where to read them."""
     head = [section(f"*{plan_title(plan)}*\n{escape(plan.summary)}")]
     if plan.evidence:
-        lines = ["*集める根拠*"]
+        lines = [t("plan.evidence_heading")]
         for e in plan.evidence:
             mark = MARKS.get(e.status, "•")
             lines.append(f"{mark} [{escape(e.dimension_name)}] {escape(e.rule)}")
-            lines.append(f"　→ {escape(e.evidence)}")
+            lines.append(t("plan.evidence_line", evidence=escape(e.evidence)))
         head += split_sections(lines)
     groups = [split_sections(item_lines(item)) for item in plan.items]
     if len(head) + sum(len(g) for g in groups) <= room:
@@ -53,5 +52,5 @@ def plan_blocks(plan: Plan, room: int = MAX_BLOCKS) -> list[Block]:
         blocks += group
         shown += 1
     left = plan.items[shown:]
-    blocks.append(context(MORE.format(count=len(left), name=escape(left[0].skill_name))))
+    blocks.append(context(tn("plan.more", len(left), name=escape(left[0].skill_name))))
     return blocks

@@ -14,8 +14,9 @@ from bot.blocks.common import (
     split_sections,
 )
 from bot.blocks.plan import plan_blocks
-from flows.explain import NOT_ASKED_HEADING, TOP_LEVEL, level_name
+from flows.explain import level_name, not_asked_heading, top_level
 from flows.facts import show_value
+from flows.i18n import day, t
 from flows.inference import MissingEvidence, Result
 from flows.plan import development_plan
 from flows.results import rejudged, result_of
@@ -33,7 +34,7 @@ MARK = {
 
 
 def completed_date(record: ResultRecord) -> str:
-    return record.completed_at.strftime("%Y-%m-%d")
+    return day(record.completed_at)
 
 
 def _reasons(result: Result, level: int) -> list[str]:
@@ -41,10 +42,14 @@ def _reasons(result: Result, level: int) -> list[str]:
 
 
 def _missing_line(m: MissingEvidence, next_level: int | None, *, answer: bool) -> str:
-    names = "・".join(m.names)
-    where = names if m.level == next_level else f"レベル {m.level} {names}"
-    shown = f"（回答: {escape(m.answer)}）" if answer else ""
-    return f"{MARK[m.status]} [{where}] {m.rule_text}{shown}"
+    names = t("result.name_separator").join(m.names)
+    where = (
+        names
+        if m.level == next_level
+        else t("result.missing_other_level", level=m.level, names=names)
+    )
+    line = f"{MARK[m.status]} [{where}] {m.rule_text}"
+    return t("result.missing_with_answer", line=line, answer=escape(m.answer)) if answer else line
 
 
 def explanation_blocks(result: Result) -> list[Block]:
@@ -52,26 +57,27 @@ def explanation_blocks(result: Result) -> list[Block]:
     blocks: list[Block] = []
     achieved = _reasons(result, result.level)
     if achieved:
-        blocks += split_sections([f"*レベル {result.level} の判定理由*", *achieved])
+        blocks += split_sections([t("result.reasons_heading", level=result.level), *achieved])
     if result.next_level is None:
-        blocks.append(section(TOP_LEVEL))
+        blocks.append(section(top_level()))
         return blocks
     verdict = result.level_verdict(result.next_level)
     if verdict is not None:
-        lines = [f"*次のレベル {result.next_level} の達成度指標*"]
+        lines = [t("result.next_indicators", level=result.next_level)]
         lines += [f"{MARK[d.status]} *{d.name}*: {d.text}" for d in verdict.dimensions]
         blocks += split_sections(lines)
         reasons = _reasons(result, result.next_level)
         if reasons:
-            blocks += split_sections([f"*レベル {result.next_level} の判定理由*", *reasons])
+            heading = t("result.reasons_heading", level=result.next_level)
+            blocks += split_sections([heading, *reasons])
     shown = result.missing_with(Status.UNMET, Status.UNKNOWN)
     if shown:
-        lines = [f"*レベル {result.next_level} に向けて不足している根拠*"]
+        lines = [t("result.missing_heading", level=result.next_level)]
         lines += [_missing_line(m, result.next_level, answer=True) for m in shown]
         blocks += split_sections(lines)
     unasked = result.missing_with(Status.NOT_ASKED)
     if unasked:
-        lines = [f"*{NOT_ASKED_HEADING}*"]
+        lines = [f"*{not_asked_heading()}*"]
         lines += [_missing_line(m, result.next_level, answer=False) for m in unasked]
         blocks += split_sections(lines)
     return blocks
@@ -87,24 +93,21 @@ def result_blocks(
     """The result; `decision` (the sign-off buttons, or what was decided) goes last and is
     never cut by Slack's block limit."""
     result = result_of(record, framework)
-    who = f"<@{record.user}> さんの" if for_manager else "あなたの"
+    level, date = result.level_name, completed_date(record)
+    if for_manager:
+        verdict = t("result.verdict_of", user=record.user, level=level, date=date)
+    else:
+        verdict = t("result.verdict_yours", level=level, date=date)
     blocks: list[Block] = [
-        header(f"ITSS 判定結果: {result.specialty_name} {result.level_name}"),
-        section(f"{who}判定は *{result.level_name}* です（{completed_date(record)}）。"),
+        header(t("result.header", specialty=result.specialty_name, level=level)),
+        section(verdict),
     ]
     if rejudged(record, result):
         blocks.append(
-            context(
-                f"完了時の判定は{level_name(record.verdict.level)}でした。判定規則の更新により、"
-                f"同じ回答が現在は{result.level_name}と判定されます。"
-            )
+            context(t("result.rejudged", was=level_name(record.verdict.level), now=level))
         )
     if not result.decided:
-        blocks.append(
-            context(
-                f"未回答の項目次第でレベル {result.max_possible_level} まで上がる可能性があります。"
-            )
-        )
+        blocks.append(context(t("result.could_reach", level=result.max_possible_level)))
     blocks += explanation_blocks(result)
     answers = []
     for fact_id, value in record.answers.items():
@@ -115,13 +118,13 @@ def result_blocks(
         stored = frozenset(value) if isinstance(value, list) else value
         answers.append(f"• {fact.label}: {escape(show_value(fact, record.specialty, stored))}")
     if answers:
-        blocks += split_sections(["*回答*", *answers])
+        blocks += split_sections([t("result.answers_heading"), *answers])
     if record.notes:
         names = dimension_names(framework)
         notes = [f"• {names.get(k, k)}: {escape(clean(v))}" for k, v in record.notes.items()]
-        blocks += split_sections(["*根拠メモ*", *notes])
+        blocks += split_sections([t("result.notes_heading"), *notes])
     blocks += plan_blocks(development_plan(framework, result), room=MAX_BLOCKS - len(blocks) - 1)
-    blocks.append(context(f"判定基準: {result.framework_source}"))
+    blocks.append(context(t("result.source", source=result.framework_source)))
     if decision is None:
         return blocks[:MAX_BLOCKS]
     return [*blocks[: MAX_BLOCKS - 1], decision]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bot.blocks.common import Block, header, section, split_sections
 from bot.blocks.result import completed_date
 from flows.explain import level_name
+from flows.i18n import moment, t, tn
 from flows.session import InterviewSession, ResultRecord
 from framework_data.models import Framework
 
@@ -14,23 +15,27 @@ from framework_data.models import Framework
 def status_blocks(
     session: InterviewSession | None, latest: Sequence[ResultRecord], framework: Framework
 ) -> list[Block]:
-    blocks: list[Block] = [header("あなたの ITSS 診断")]
+    blocks: list[Block] = [header(t("status.header"))]
     if session is not None and session.in_progress:
-        name = (
-            framework.specialty(session.specialty).name if session.specialty else "専門分野未選択"
-        )
+        if session.specialty:
+            name = framework.specialty(session.specialty).name
+        else:
+            name = t("status.no_specialty")
+        updated = moment(session.updated_at)
         blocks.append(
-            section(
-                f"回答中: *{name}*（{len(session.answers)} 件回答済み、最終更新 "
-                f"{session.updated_at.strftime('%Y-%m-%d %H:%M')} UTC）"
-            )
+            section(tn("status.in_progress", len(session.answers), name=name, updated=updated))
         )
     else:
-        blocks.append(section("進行中のインタビューはありません。`/itss start` で始められます。"))
+        blocks.append(section(t("status.none")))
     if latest:
-        lines = ["*最新の結果*"] + [
-            f"• {framework.specialty(r.specialty).name}: {level_name(r.verdict.level)}"
-            f"（{completed_date(r)}、不足 {r.verdict.missing} 項目）"
+        lines = [t("status.latest_heading")] + [
+            tn(
+                "status.latest_line",
+                r.verdict.missing,
+                specialty=framework.specialty(r.specialty).name,
+                level=level_name(r.verdict.level),
+                date=completed_date(r),
+            )
             for r in latest
         ]
         blocks += split_sections(lines)

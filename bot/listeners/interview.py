@@ -20,6 +20,7 @@ from bot.interview import (
     person,
     start_in_dm,
 )
+from flows.i18n import t
 
 
 def answer_clicked(ctx: BotContext, ack: Ack, body: dict[str, Any]) -> None:
@@ -84,7 +85,7 @@ def note_saved(ctx: BotContext, ack: Ack, body: dict[str, Any], view: dict[str, 
     values = view["state"]["values"]
     text = values[ids.NOTE_BLOCK]["text"].get("value") or ""
     if len(text) > 1000:
-        ack(response_action="errors", errors={ids.NOTE_BLOCK: "1000文字以内で入力してください。"})
+        ack(response_action="errors", errors={ids.NOTE_BLOCK: t("note.too_long")})
         return
     ack()
     ref = ids.Ref.decode(view.get("private_metadata"))

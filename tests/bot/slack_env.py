@@ -209,7 +209,8 @@ class Person:
             state = checked(ticked(fact, value))
             self.click(self.button(call, ids.SET_SUBMIT), call, state_values=state)
         elif fact.kind == "bool":
-            self.click(self.button(call, ids.ANSWER, "はい" if value else "いいえ"), call)
+            yes_or_no = f"{ids.ANSWER}:{0 if value else 1}"  # in the reader's language
+            self.click(self.button(call, yes_or_no), call)
         elif fact.kind == "ordinal":
             self.click(self.button(call, ids.ANSWER, str(value)), call)
         else:
