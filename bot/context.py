@@ -64,6 +64,7 @@ class BotContext:
         default_factory=lambda: ThreadPoolExecutor(8, "itss-after-ack")
     )
     _dm_channels: dict[str, str] = field(default_factory=dict)
+    _indexes: dict[Locale, SkillIndex] = field(default_factory=dict)
 
     def now(self) -> datetime:
         """The current time by `clock`, read late so a test may swap the clock."""
@@ -159,11 +160,18 @@ class BotContext:
 
         return HomeWatchers(self.now)
 
-    @cached_property
+    @property
     def index(self) -> SkillIndex:
-        from framework_data.search import SkillIndex
+        """The skill search in the reader's language: the standard's own words are searched
+        alike; titles and names show in the reader's (one index per language, built once)."""
+        locale = current()
+        index = self._indexes.get(locale)
+        if index is None:
+            from framework_data.search import SkillIndex
 
-        return SkillIndex(self.source)  # searches the standard's own (Japanese) words
+            with using(locale):
+                index = self._indexes.setdefault(locale, SkillIndex(self.framework))
+        return index
 
     def defer(
         self, fn: Callable[..., object], *args: Any, notify: PersonKey | None = None

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from flows.i18n import t, t_of
 from framework_data.models import Framework
 from framework_data.search.query import Query, QueryParser
 from framework_data.search.ranking import Hit, Ranker
 from framework_data.search.records import build_records, exact_names
 from framework_data.search.split import BigramSplitter, Splitter
 from framework_data.search.suggest import Suggester, Suggestion
-from framework_data.search.words import KIND_NAMES
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,25 @@ class SkillIndex:
 
     def describe(self, query: Query) -> str:
         """解釈: 専門分野=… レベル=… 種類=… スキル=… キーワード=…"""
+        sep = t("search.names_sep")
         parts: list[str] = []
         if query.specialties:
-            names = "・".join(self._specialty_names[s] for s in query.specialties)
-            parts.append(f"専門分野={names}")
+            names = sep.join(self._specialty_names[s] for s in query.specialties)
+            parts.append(t("search.describe.specialties", names=names))
         if query.levels:
-            parts.append("レベル=" + "・".join(str(level) for level in query.levels))
+            levels = sep.join(str(level) for level in query.levels)
+            parts.append(t("search.describe.levels", levels=levels))
         if query.kinds:
-            parts.append("種類=" + "・".join(KIND_NAMES[k] for k in query.kinds))
+            kinds = sep.join(t_of("search.kind", k) for k in query.kinds)
+            parts.append(t("search.describe.kinds", kinds=kinds))
         if query.skills:
-            parts.append("スキル=" + "・".join(self._skill_name(s) for s in query.skills))
+            skills = sep.join(self._skill_name(s) for s in query.skills)
+            parts.append(t("search.describe.skills", skills=skills))
         if query.keywords:
-            parts.append("キーワード=" + " ".join(query.keywords))
-        return "解釈: " + (" ".join(parts) if parts else "（なし）")
+            parts.append(t("search.describe.keywords", keywords=" ".join(query.keywords)))
+        if not parts:
+            return t("search.describe_none")
+        return t("search.describe", parts=" ".join(parts))
 
     def _skill_name(self, skill_id: str) -> str:
         skill = self._skills.get(skill_id)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from flows.i18n import t
 from framework_data.models import Framework, KnowledgeNode, SkillItem
 from framework_data.textnorm import compact
 
@@ -85,7 +86,7 @@ class _Builder:
         self._specialty_order = tuple(s.id for s in jc.specialties)
         self._specialty_names = {s.id: s.name for s in jc.specialties}
         self._skills = {s.id: s for s in jc.skills}
-        self._common_label = f"{jc.name}共通"
+        self._common_label = t("search.common", name=jc.name)
         self.records: list[Record] = []
         self._build_dimensions(framework)
         self._build_proficiencies(framework)
@@ -96,7 +97,8 @@ class _Builder:
         wanted = set(specialties)
         if wanted >= set(self._specialty_order) and len(self._specialty_order) > 1:
             return self._common_label
-        return "・".join(self._specialty_names[s] for s in self._specialty_order if s in wanted)
+        names = (self._specialty_names[s] for s in self._specialty_order if s in wanted)
+        return t("search.names_sep").join(names)
 
     def _ordered(self, specialties: Iterable[str]) -> tuple[str, ...]:
         return in_order(self._specialty_order, specialties)
@@ -151,7 +153,12 @@ class _Builder:
                     specialties=specialties,
                     level=indicator.level,
                     levels=frozenset({indicator.level}),
-                    title=f"{label} レベル{indicator.level} {dim.name}",
+                    title=t(
+                        "search.title.dimension",
+                        label=label,
+                        level=indicator.level,
+                        dimension=dim.name,
+                    ),
                     text=dim.text,
                     fields=fields,
                     group=f"dimension:{indicator.id}:{dim.id}",
@@ -172,7 +179,12 @@ class _Builder:
                 specialties=specialties,
                 level=prof.level,
                 levels=frozenset({prof.level}),
-                title=f"{self._label(specialties)} / {name} / レベル{prof.level} スキル熟達度",
+                title=t(
+                    "search.title.proficiency",
+                    label=self._label(specialties),
+                    skill=name,
+                    level=prof.level,
+                ),
                 text=prof.text,
                 fields=fields,
                 group=f"proficiency:{n}",
@@ -195,8 +207,8 @@ class _Builder:
                     specialties=specialties,
                     level=None,
                     levels=frozenset(knowledge.levels),
-                    title=f"知識項目: {name} > " + " > ".join(texts),
-                    text=" ／ ".join(children) if children else node.text,
+                    title=t("search.title.knowledge", skill=name, path=" > ".join(texts)),
+                    text=t("search.items_sep").join(children) if children else node.text,
                     fields=fields,
                     group="knowledge:" + "\n".join(compact(t) for t in [name, *texts]),
                     listed=False,
@@ -218,7 +230,7 @@ class _Builder:
                 specialties=specialties,
                 level=None,
                 levels=frozenset(),
-                title=f"スキル項目: {skill.name}",
+                title=t("search.title.skill", skill=skill.name),
                 text=_skill_text(skill),
                 fields=fields,
                 group=f"skill:{skill.id}",
@@ -236,4 +248,4 @@ def _walk(
 
 
 def _skill_text(skill: SkillItem) -> str:
-    return " ／ ".join(skill.topics) if skill.topics else skill.name
+    return t("search.items_sep").join(skill.topics) if skill.topics else skill.name

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from flows.i18n import t
 from framework_data.models import Framework, KnowledgeNode
 from framework_data.search.query import Query
 from framework_data.search.words import KIND_NAMES
@@ -20,7 +21,7 @@ from framework_data.textnorm import compact
 
 SuggestionKind = Literal["keyword", "specialty", "level", "kind", "skill", "example"]
 
-EXAMPLES = ("バックアップ", "SO レベル4", "リーダーシップ")
+EXAMPLES = ("バックアップ", "SO レベル4", "リーダーシップ")  # i18n: input (queries to type)
 _MIN_SIMILARITY = 0.3
 _MIN_SKILL_SIMILARITY = 0.2
 _MAX_TRIED = 10
@@ -112,7 +113,7 @@ class Suggester:
             self._specialties[s][1]
             for s in (query.specialties if specialties is None else specialties)
         ]
-        parts += [f"レベル{n}" for n in (query.levels if levels is None else levels)]
+        parts += [f"レベル{n}" for n in (query.levels if levels is None else levels)]  # i18n: input
         parts += [KIND_NAMES[k] for k in query.kinds] if kinds else []
         return " ".join([*parts, *words])
 
@@ -121,12 +122,15 @@ class Suggester:
         if not words:  # filters only: the defined levels nearest to the one asked for
             asked = max(query.levels, default=max(self._levels))
             for level in sorted(self._levels, key=lambda n: (abs(n - asked), -n))[:3]:
-                yield Suggestion("level", f"レベル{level}", self._format(query, [], levels=[level]))
+                label = t("search.suggest.level", level=level)
+                yield Suggestion("level", label, self._format(query, [], levels=[level]))
             return
         if query.levels:
-            yield Suggestion("level", "レベル指定なし", self._format(query, words, levels=[]))
+            label = t("search.suggest.any_level")
+            yield Suggestion("level", label, self._format(query, words, levels=[]))
         if query.kinds:
-            yield Suggestion("kind", "種類指定なし", self._format(query, words, kinds=False))
+            label = t("search.suggest.any_kind")
+            yield Suggestion("kind", label, self._format(query, words, kinds=False))
         for sp in self._specialties if query.specialties else ():
             if sp not in query.specialties:
                 label = self._specialties[sp][0]

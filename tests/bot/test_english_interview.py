@@ -408,7 +408,7 @@ def test_skill_lookups_read_in_english() -> None:
     for query, said in [
         ("CS 高可用性", "`/itss skill SO 高可用性` (specialty: "),
         ("xyzzy", "`/itss skill バックアップ` (example)"),
-        ("レベル6", "(level)"),
+        ("レベル6", "`/itss skill レベル5` (level: Level 5)"),
     ]:
         none = index.lookup(query, limit=8)
         (page,) = lookup_blocks(query, none)
