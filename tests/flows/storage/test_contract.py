@@ -575,10 +575,10 @@ def test_redis_round_trips_per_operation(counted: tuple[RedisStore, type[Any]]) 
     assert round_trips(counter, lambda: store.set_managers("T1", roster, presets)) == (1, 6)
     assert round_trips(counter, lambda: store.specialties("T1")) == (1, 1)
     assert round_trips(counter, lambda: store.roster("T1")) == (1, 1)
-    # 10 × DEL (session, history, latest, summary, campaign memberships, reviews, 4 outbox
-    # keys) + HDEL of the roster row and the preset, pipelined (no MULTI: the roster is in
-    # another cluster slot)
-    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 12)
+    # 11 × DEL (session, history, latest, summary, campaign memberships, reviews, preferences,
+    # 4 outbox keys) + HDEL of the roster row and the preset, pipelined (no MULTI: the roster
+    # is in another cluster slot)
+    assert round_trips(counter, lambda: store.forget(ALICE)) == (1, 13)
     assert round_trips(counter, lambda: store.claim_event("Ev1", 60)) == (1, 1)
     assert round_trips(counter, store.ping) == (1, 1)
 
