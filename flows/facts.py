@@ -122,7 +122,8 @@ def show_value(fact: FactDef, specialty: str, value: FactValue | None) -> str:
         assert isinstance(value, int)
         if fact.number_kind == "yen":
             return yen(value)
-        return t("answer.count", n=number(value), unit=fact.unit) if fact.unit else number(value)
+        unit = fact.unit_one if value == 1 and fact.unit_one else fact.unit
+        return t("answer.count", n=number(value), unit=unit) if unit else number(value)
     labels = {o.id: o.label for o in fact.options_for(specialty)}
     if fact.kind == "ordinal":
         return labels.get(str(value), str(value))

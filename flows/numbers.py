@@ -56,7 +56,8 @@ _EN_COUNT_UNITS = (
     *("people", "persons", "person", "members", "member", "staff", "users", "user"),
     *("times", "time", "cases", "case", "sites", "site", "locations", "location"),
     *("companies", "company", "systems", "system", "contracts", "contract"),
-    *("desks", "desk", "services", "service"),
+    *("engagements", "engagement", "teams", "team", "desks", "desk"),
+    *("services", "service"),
 )
 _EN_MULTIPLIERS = {
     "thousand": 10**3,

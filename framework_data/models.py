@@ -63,6 +63,7 @@ class FactDef(Frozen):
     statements: tuple[Statement, ...] = ()
     placeholder: str = ""
     unit: str = ""
+    unit_one: str = ""  # after a count of 1 where the language inflects (en "site"); "": unit
     number_kind: Literal["count", "yen"] = "count"
     options: tuple[Option, ...] = ()
     options_by_specialty: dict[str, tuple[Option, ...]] = Field(default_factory=dict)

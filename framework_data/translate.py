@@ -243,6 +243,8 @@ def _fact(f: FactDef, text: _Text) -> FactDef:
             for o in options
         )
 
+    # An inflected unit is written "singular|plural" in the catalog ("site|sites").
+    unit_one, _, unit = text(f"{p}.unit", f.unit).rpartition("|")
     return f.model_copy(
         update={
             "label": text(f"{p}.label", f.label),
@@ -260,7 +262,8 @@ def _fact(f: FactDef, text: _Text) -> FactDef:
                 for s in f.statements
             ),
             "placeholder": text(f"{p}.placeholder", f.placeholder),
-            "unit": text(f"{p}.unit", f.unit),
+            "unit": unit,
+            "unit_one": unit_one,
             "options": options(f"{p}.options", f.options),
             "options_by_specialty": {
                 k: options(f"{p}.options_by_specialty.{k}", v)

@@ -372,3 +372,18 @@ def test_questions_read_as_english_sentences() -> None:
             question = fact.question_for(sp)
             assert question[0].isupper(), question
             assert question.endswith(("?", ".")), question
+
+
+def test_an_english_count_of_one_takes_the_singular_unit() -> None:
+    from flows.facts import show_value
+    from flows.i18n import using
+
+    english = localized(load_default(), "en")
+    sites = english.fact("sites")
+    assert (sites.unit_one, sites.unit) == ("site", "sites")
+    with using("en"):
+        assert show_value(sites, "system_operations", 1) == "1 site"
+        assert show_value(sites, "system_operations", 2) == "2 sites"
+    japanese = load_default().fact("sites")
+    assert japanese.unit_one == ""
+    assert show_value(japanese, "system_operations", 1) == "1拠点"
