@@ -151,7 +151,7 @@ class BotContext:
         """Each person's users.info `tz`, cached (campaign reminders)."""
         from bot.timezones import TimeZones
 
-        return TimeZones(self.client)
+        return TimeZones(self.client, on_locale=self.locales.learn)
 
     @cached_property
     def home_watchers(self) -> HomeWatchers:

@@ -24,15 +24,30 @@ from flows.storage.base import SessionStore, StoreUnavailableError
 
 
 class Locales:
-    """Each person's language, kept for `ttl` seconds per process. A choice made with
-    `/itss lang` on another replica is seen here within `ttl` (docs/i18n.md)."""
+    """Each person's language, kept for `ttl` seconds per process: a choice made with
+    `/itss lang` on another replica is seen here within `ttl`. Slack's locale, which costs a
+    rate-limited users.info, is kept for `slack_ttl` seconds, and is learnt in bulk wherever
+    users.info or users.list is read anyway (bot/timezones.py at a campaign start)."""
 
-    def __init__(self, client: WebClient, store: SessionStore, ttl: float = 300.0) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        store: SessionStore,
+        ttl: float = 300.0,
+        slack_ttl: float = 86400.0,
+    ) -> None:
         self.client = client
         self.store = store
         self.ttl = ttl
+        self.slack_ttl = slack_ttl
         self._known: dict[PersonKey, tuple[Locale, float]] = {}
+        self._slack: dict[str, tuple[Locale, float]] = {}  # user id → Slack's, when read
         self._lock = threading.Lock()
+
+    def learn(self, user: str, slack_locale: str | None) -> None:
+        """Keep what a users.info or users.list read elsewhere says `user`'s locale is."""
+        with self._lock:
+            self._slack[user] = (from_slack(slack_locale), time.monotonic())
 
     def of(self, key: PersonKey) -> Locale:
         now = time.monotonic()
@@ -58,11 +73,16 @@ class Locales:
             chosen = None
         if chosen is not None:
             return chosen
+        with self._lock:
+            learnt = self._slack.get(key.user)
+        if learnt is not None and time.monotonic() - learnt[1] < self.slack_ttl:
+            return learnt[0]
         try:
             info = self.client.users_info(user=key.user, include_locale=True)["user"]
         except (SlackApiError, OSError) as exc:
             log.info("locale of %s unknown (%s): %s", key.user, exc, DEFAULT)
             return DEFAULT
+        self.learn(key.user, str(info.get("locale") or ""))
         return from_slack(str(info.get("locale") or ""))
 
 

@@ -387,3 +387,24 @@ def test_a_result_reaches_an_english_manager_in_english(bot: Bot) -> None:
     assert person is not None
     assert person["text"] == "判定結果: システムオペレーション レベル 1"
     settle(bot)
+
+
+def test_a_large_campaign_learns_everyone_s_language_from_one_users_list_pass(
+    api: MockSlackApi, redis_store: RedisStore, redis_url: str, clock: FakeNow
+) -> None:
+    """users.info is rate limited (Tier 4): the timezones read at the start (users.list for
+    more than 20 people) also give each member's locale, so no invitation asks for it."""
+    members = {f"UM{i:02d}": ["UBOSSJA"] for i in range(30)}
+    for i, user in enumerate(members):
+        api.set_user(user, locale="en-US" if i % 2 else "ja-JP")
+    redis_store.set_managers(TEAM, members)
+    with running_bot(api, redis_store, redis_url, clock) as running:
+        command(running, "UADMIN", "campaign start 下期 3/25 all")
+        ctx_of(running).courier.drain_due(1000)
+    asked = [c.args.get("user") for c in api.calls("users.info")]
+    assert not set(asked) & set(members), f"users.info per member: {sorted(set(asked))}"
+    assert api.calls("users.list")
+    for i, user in enumerate(members):
+        (invite,) = campaign_posts(api, user, "invite")
+        expected = "Please take the ITSS" if i % 2 else "ITSS スキル診断「下期」への参加のお願い"
+        assert invite.args["text"].startswith(expected), (user, invite.args["text"])
