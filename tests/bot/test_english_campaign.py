@@ -401,7 +401,7 @@ def test_a_large_campaign_learns_everyone_s_language_from_one_users_list_pass(
     with running_bot(api, redis_store, redis_url, clock) as running:
         command(running, "UADMIN", "campaign start 下期 3/25 all")
         ctx_of(running).courier.drain_due(1000)
-    asked = [c.args.get("user") for c in api.calls("users.info")]
+    asked = [str(c.args.get("user")) for c in api.calls("users.info")]
     assert not set(asked) & set(members), f"users.info per member: {sorted(set(asked))}"
     assert api.calls("users.list")
     for i, user in enumerate(members):
