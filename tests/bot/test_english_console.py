@@ -45,7 +45,7 @@ def own_japanese() -> set[str]:
     return {w for w in words if w not in framework}
 
 
-PLAN_TITLES = ("Development plan for level", "Skills to sustain")
+PLAN_TITLES = ("Development plan for Level", "Skills to sustain")
 
 
 def left_in(output: str) -> list[str]:
@@ -83,10 +83,10 @@ def test_an_interview_in_english_from_the_specialty_to_the_plan() -> None:
         "Project, period, role… >",
         "Enter submits, a number changes that answer, m adds a note, q pauses.",
         "Evidence note (",
-        "Reasons for level 3",
+        "Reasons for Level 3",
         "Level 4 achievement indicators",
-        "Evidence missing for level 4",
-        "Development plan for level 4",
+        "Evidence missing for Level 4",
+        "Development plan for Level 4",
         "Framework: ",
     ):
         assert line in out, line
@@ -108,7 +108,7 @@ def test_pause_prints_the_english_command_that_resumes_in_english(redis_url: str
         second = run(shlex.split(printed.group(1))[2:], [*answers[3:], ""], env)
         assert second.returncode == 0, second.stderr
         assert "Resuming your interview in progress (3 answers so far)." in second.stdout
-        assert "Development plan for level 5" in second.stdout
+        assert "Development plan for Level 5" in second.stdout
         third = run(["--resume", "--user", user], [], env | {"ITSS_LANG": "en"})
         assert f"No interview to resume ({user}). Starting a new one." in third.stdout
         assert left_in(first.stdout + second.stdout + third.stdout) == []
@@ -139,22 +139,22 @@ def test_evaluate_prints_the_result_and_plan_in_english() -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     for line in (
-        "Reasons for level 3",
+        "Reasons for Level 3",
         "Level 4 achievement indicators",
         "Dimension",
         "Verdict",
-        "Evidence missing for level 4",
+        "Evidence missing for Level 4",
         "Answer → ",
-        "Development plan for level 4",
+        "Development plan for Level 4",
         "Evidence to gather",
-        "(level 4 proficiency)",
+        "(Level 4 proficiency)",
         "Knowledge items:",
     ):
         assert line in out, line
     assert left_in(out) == []
     japanese = runner.invoke(app, ["evaluate", str(EXAMPLES / "so-level3.yaml")])
     assert "レベル 3 の判定理由" in japanese.output
-    assert "Reasons for level" not in japanese.output
+    assert "Reasons for Level" not in japanese.output
 
 
 def test_a_language_other_than_ja_or_en_is_a_usage_error() -> None:
