@@ -63,6 +63,18 @@ def replies(bot: Bot) -> list[Call]:
     return bot.api.calls("response_url")
 
 
+def touched_by_request(seen: list[str], store: RedisStore, user: str) -> list[str]:
+    """The store commands a request made (its audit stream included, under the prefix), but
+    the bot's own outbox poller, which looks at the outbox index whenever it likes, and the
+    lookup of the requester's own language (the words the refusal is written in)."""
+    own_language = f"GET {store.preferences_key(PersonKey(team=TEAM, user=user))}"
+    return [
+        c
+        for c in seen
+        if store.prefix in c and store.outbox_index_key not in c and c != own_language
+    ]
+
+
 def answer_to_review(person: Person, level: int) -> Call:
     """Answer as an SO persona of `level` until the review screen, which is returned."""
     facts = persona("system_operations", level)
@@ -300,16 +312,7 @@ def test_denied_requests_read_nothing_and_leak_nothing(
     assert not bot.api.calls("chat.postMessage")
     assert not bot.api.calls("files.getUploadURLExternal")
     assert not bot.api.calls("upload")
-    audit_key = store.audit.key(TEAM)
-    # the bot's own outbox poller looks at the outbox index whenever it likes: not the request
-    own_language = f"GET {store.preferences_key(PersonKey(team=TEAM, user=user))}"  # whose words
-    touched = [
-        c
-        for c in seen
-        if (audit_key in c or store.prefix in c)
-        and store.outbox_index_key not in c
-        and c != own_language
-    ]
+    touched = touched_by_request(seen, store, user)
     assert touched == [], f"a denied request touched the store: {touched}"
     assert list(store.audit.events(TEAM)) == before
 

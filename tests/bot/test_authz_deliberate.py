@@ -10,10 +10,15 @@ from __future__ import annotations
 import pytest
 
 from bot.team import DENIED as TEAM_DENIED
-from flows.session import PersonKey
 from flows.storage.redis_store import RedisStore
 from tests.bot.slack_env import Bot
-from tests.bot.test_audit_slack import commands_on, replies, said_to, slash
+from tests.bot.test_audit_slack import (
+    commands_on,
+    replies,
+    said_to,
+    slash,
+    touched_by_request,
+)
 
 TEAM = "T0001"
 ROSTER_DENIED = "名簿の変更・表示は管理者のみが行えます。"
@@ -43,12 +48,7 @@ def deny_check(bot: Bot, redis_url: str, actor: str, text: str, denied: str) -> 
     assert not bot.api.calls("chat.postMessage")
     assert not bot.api.calls("files.getUploadURLExternal")
     assert not bot.api.calls("upload")
-    own_language = f"GET {store.preferences_key(PersonKey(team=TEAM, user=user))}"  # whose words
-    touched = [
-        c
-        for c in seen
-        if store.prefix in c and store.outbox_index_key not in c and c != own_language
-    ]
+    touched = touched_by_request(seen, store, user)
     assert touched == [], f"a denied request touched the store: {touched}"
     assert store.roster(TEAM) == ROSTER
 
